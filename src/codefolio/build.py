@@ -1,0 +1,63 @@
+"""Build publications from record files: load all, compose, render all, then write.
+
+Nothing is written until every record has loaded and rendered, so one bad record leaves
+the output folder as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from codefolio.compose import compose_publication
+from codefolio.errors import Problem, RecordError, RenderError
+from codefolio.fileio import write_atomic
+from codefolio.records import load_records
+from codefolio.render import render
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    code: str
+    fmt: str
+    path: Path
+    size: int
+
+
+def build_publications(
+    record_paths: Sequence[Path], out_dir: Path, formats: Sequence[str]
+) -> list[BuiltFile]:
+    """Write `out_dir/<code>.<fmt>` for every record and format; return what was written."""
+    loaded = load_records(record_paths)
+    _reject_duplicate_codes([(item.record.code, item.path) for item in loaded])
+    outputs: list[tuple[str, str, Path, bytes]] = []
+    for item in loaded:
+        publication = compose_publication(item.record)
+        for fmt in formats:
+            data = render(publication, fmt)
+            outputs.append((item.record.code, fmt, out_dir / f"{item.record.code}.{fmt}", data))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RenderError(f"{out_dir}: output path exists and is not a directory")
+    built = []
+    for code, fmt, path, data in outputs:
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        built.append(BuiltFile(code, fmt, path, len(data)))
+    return built
+
+
+def _reject_duplicate_codes(codes: list[tuple[str, Path]]) -> None:
+    """Two records for one code would overwrite each other's publication."""
+    first: dict[str, Path] = {}
+    problems = []
+    for code, path in codes:
+        if code in first:
+            message = f"code {code} is also the code of {first[code]}; keep one record per code"
+            problems.append(Problem(str(path), message, field="code"))
+        else:
+            first[code] = path
+    if problems:
+        raise RecordError(problems)

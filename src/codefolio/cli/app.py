@@ -1,0 +1,111 @@
+"""`codefolio` command: build publications and validate records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from codefolio import __version__
+from codefolio.build import build_publications
+from codefolio.errors import CodefolioError, RecordError
+from codefolio.records import load_record, missing_elements
+from codefolio.render import RENDERERS, parse_formats
+
+app = typer.Typer(
+    name="codefolio",
+    help="Publish billing-code reference guides from one input record per code.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+RecordsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Record files (.yaml, .yml or .json), one billing code each.", show_default=False
+    ),
+]
+
+
+def _fail(error: CodefolioError) -> typer.Exit:
+    err.print(f"error: {error}", markup=False)
+    return typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"codefolio {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Publish billing-code reference guides from one input record per code."""
+
+
+@app.command()
+def build(
+    records: RecordsArg,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the publications.")
+    ] = Path("out"),
+    formats: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"Comma-separated formats: {', '.join(RENDERERS)}."),
+    ] = "md,txt",
+) -> None:
+    """Build one publication per record: OUTPUT/<code>.<format>.
+
+    Every record is checked first; if any is invalid nothing is written.
+    """
+    try:
+        built = build_publications(records, output, parse_formats(formats))
+    except CodefolioError as error:
+        raise _fail(error) from None
+    table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
+    for item in built:
+        table.add_row(item.code, item.fmt, str(item.path), f"{item.size:,}")
+    out.print(table)
+
+
+@app.command()
+def validate(records: RecordsArg) -> None:
+    """Check records: print every problem and the missing required elements of each.
+
+    Exits 1 when any record has an error; missing elements alone are not errors.
+    """
+    failed = False
+    for path in records:
+        try:
+            record = load_record(path)
+        except RecordError as error:
+            failed = True
+            err.print(f"✗ {error}", markup=False)
+            continue
+        gaps = missing_elements(record)
+        status = f"✓ {path}: {record.code} is valid"
+        if not gaps:
+            out.print(f"{status}; no required element is missing", markup=False)
+            continue
+        out.print(f"{status}; {len(gaps)} required element(s) missing:", markup=False)
+        for gap in gaps:
+            out.print(f"  - {gap.field}: {gap.label}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,78 @@
+"""Small helpers every section uses: source references, word lists, numbers, paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from codefolio.compose.model import BulletList, ListItem, Missing, SourceRef
+from codefolio.records.model import CodeRecord
+from codefolio.records.required import required_label
+
+
+def src(*paths: str) -> list[SourceRef]:
+    """Input field references, e.g. src("code", "descriptor")."""
+    return [SourceRef(kind="input", ref=path) for path in paths]
+
+
+def rule(citation: str) -> SourceRef:
+    return SourceRef(kind="rule", ref=citation)
+
+
+def missing(field: str) -> Missing:
+    """The Missing block for a required element, labelled from the one list of them."""
+    return Missing(element=field, label=required_label(field))
+
+
+def optional_missing(field: str, label: str) -> Missing:
+    """An absent element the record need not give; the section still says so plainly."""
+    return Missing(element=field, label=label, required=False)
+
+
+def join_words(words: Sequence[str]) -> str:
+    """`['A', 'B', 'C']` -> `A, B, and C` (serial comma, as in the house publications)."""
+    if len(words) <= 2:
+        return " and ".join(words)
+    return f"{', '.join(words[:-1])}, and {words[-1]}"
+
+
+def format_amount(amount: Decimal) -> str:
+    """840 not 840.0 or 8.4E+2; 0.1 stays 0.1."""
+    text = format(amount.normalize(), "f")
+    return text
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split free text into paragraphs, folding the line breaks inside each.
+
+    A YAML folded block (`>-`, the recommended style) keeps a paragraph break as one newline;
+    a literal block (`|`) or JSON keeps it as a blank line and may wrap lines inside it.
+    """
+    breaks = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
+    return [" ".join(part.split()) for part in re.split(breaks, text) if part.strip()]
+
+
+def code_phrase(record: CodeRecord) -> str:
+    """`<code system> code <code>`, the way the text names the code."""
+    return f"{record.system} code {record.code}"
+
+
+def sentence(text: str) -> str:
+    """End with a full stop unless the text already ends a sentence."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def item_list(field: str, entries: Sequence[tuple[str | None, str]]) -> BulletList:
+    """One list item per entry of the record list `field`, each citing its own entry."""
+    return BulletList(
+        items=[
+            ListItem(label=label, text=text, sources=src(f"{field}[{index}]"))
+            for index, (label, text) in enumerate(entries)
+        ]
+    )
+
+
+def labelled(code: str, name: str | None) -> tuple[str | None, str]:
+    """`(code, name)` as a list entry: `code: name`, or the bare code when no name is known."""
+    return (code, name) if name else (None, code)

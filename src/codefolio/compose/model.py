@@ -1,0 +1,127 @@
+"""The Publication: the one thing every renderer sees. Each statement carries its sources."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MISSING_TEXT = "Data not available in the input."
+"""The one sentence a publication says where a required input element is absent."""
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(_Node):
+    """Where a statement comes from.
+
+    `input`: a field path in the record (`payers[2].policy`); `dataset`: a reference data set
+    entry (`hcpcs@2025-10:<code>.long_description`); `rule`: a published billing rule.
+    """
+
+    kind: Literal["input", "dataset", "rule"]
+    ref: str
+
+    def __str__(self) -> str:
+        return f"input.{self.ref}" if self.kind == "input" else f"{self.kind}:{self.ref}"
+
+
+class Paragraph(_Node):
+    """Running text; with a label it reads `Label: text`."""
+
+    type: Literal["paragraph"] = "paragraph"
+    text: str
+    label: str | None = None
+    sources: list[SourceRef] = []
+
+
+class ListItem(_Node):
+    text: str
+    label: str | None = None
+    sources: list[SourceRef] = []
+
+
+class BulletList(_Node):
+    type: Literal["list"] = "list"
+    items: list[ListItem]
+
+
+class Row(_Node):
+    cells: list[str]
+    sources: list[SourceRef] = []
+
+
+class Table(_Node):
+    type: Literal["table"] = "table"
+    caption: str
+    columns: list[str]
+    rows: list[Row]
+
+
+class Callout(_Node):
+    """Text set apart from the flow: a caution or a note the reader must not miss."""
+
+    type: Literal["callout"] = "callout"
+    tone: Literal["note", "caution"] = "note"
+    text: str
+    sources: list[SourceRef] = []
+
+
+class Missing(_Node):
+    """An absent input element; renders as exactly MISSING_TEXT."""
+
+    type: Literal["missing"] = "missing"
+    element: str
+    label: str
+    required: bool = True
+
+    @property
+    def text(self) -> str:
+        return MISSING_TEXT
+
+
+Block = Annotated[Paragraph | BulletList | Table | Callout | Missing, Field(discriminator="type")]
+
+
+class Section(_Node):
+    id: str
+    title: str
+    blocks: list[Block] = []
+    subsections: list[Section] = []
+
+    @property
+    def missing(self) -> list[Missing]:
+        """Missing blocks of this section and its subsections."""
+        found = [block for block in self.blocks if isinstance(block, Missing)]
+        for sub in self.subsections:
+            found += sub.missing
+        return found
+
+
+class Publication(_Node):
+    """A complete reference document for one billing code."""
+
+    code: str
+    code_system: str
+    title: str
+    edition: str
+    """What produced this text (codefolio version, and later data set editions): reproducible."""
+    sections: list[Section]
+    sources: list[SourceRef] = []
+    findings: list[str] = []
+
+    def section(self, section_id: str) -> Section:
+        """The section or subsection with `section_id`; KeyError when there is none."""
+        stack = list(self.sections)
+        while stack:
+            current = stack.pop(0)
+            if current.id == section_id:
+                return current
+            stack[:0] = current.subsections
+        raise KeyError(section_id)
+
+    @property
+    def missing(self) -> list[Missing]:
+        return [block for section in self.sections for block in section.missing]

@@ -1,0 +1,111 @@
+"""Summary & Overview: what the code is, who is addressed, what the publication covers."""
+
+from __future__ import annotations
+
+from codefolio.compose.common import code_phrase, join_words, sentence, src
+from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Section, SourceRef
+from codefolio.compose.overview import site_phrase
+from codefolio.records.model import CodeRecord
+from codefolio.records.required import MissingElement
+
+
+def compose_summary(record: CodeRecord, body: list[Section], gaps: list[MissingElement]) -> Section:
+    """`body`: the composed sections after this one, so the summary says what they hold."""
+    blocks: list[Block] = [
+        Paragraph(
+            text=title_of(record),
+            sources=src("code", "descriptor") if record.descriptor else src("code"),
+        ),
+        _what_it_is(record),
+    ]
+    if record.payers:
+        names = [payer.name for payer in record.payers]
+        blocks.append(
+            Paragraph(
+                text=f"Key payers addressed: {join_words(names)}.",
+                sources=src(*(f"payers[{i}].name" for i in range(len(names)))),
+            )
+        )
+    blocks.append(Paragraph(text=_coverage(body)))
+    blocks.append(Paragraph(text=_gaps(record, gaps)))
+    if record.audience:
+        blocks.append(
+            Paragraph(
+                text=f"This publication is intended for {sentence(record.audience)}",
+                sources=src("audience"),
+            )
+        )
+    return Section(id="summary", title="Summary & Overview", blocks=blocks)
+
+
+def title_of(record: CodeRecord) -> str:
+    """`<code system> <code>: <descriptor>`, or without the descriptor when it is absent."""
+    head = f"{record.system} {record.code}"
+    return f"{head}: {record.descriptor}" if record.descriptor else head
+
+
+def _what_it_is(record: CodeRecord) -> Paragraph:
+    sources: list[SourceRef] = src("code")
+    drug = record.drug
+    if drug and drug.generic_name:
+        text = f"{code_phrase(record)} reports the drug {drug.generic_name}"
+        sources += src("drug.generic_name")
+        if drug.brand_names:
+            text += f" ({join_words(drug.brand_names)})"
+            sources += src("drug.brand_names")
+        if drug.category:
+            text += f", a {drug.category}"
+            sources += src("drug.category")
+        if drug.billing_unit:
+            text += f", billed per {drug.billing_unit}"
+            sources += src("drug.billing_unit")
+        text += "."
+    elif record.descriptor:
+        text = f"{code_phrase(record)} reports: {sentence(record.descriptor)}"
+        sources += src("descriptor")
+    else:
+        text = f"{code_phrase(record)}."
+    if record.is_drug_code:
+        text += " It is billed separately from the service of administering the drug."
+    if record.service_type:
+        text += f" Service type: {sentence(record.service_type)}"
+        sources += src("service_type")
+    if record.sites_of_service:
+        text += (
+            " Typical sites of service: "
+            + join_words([site_phrase(site) for site in record.sites_of_service])
+            + "."
+        )
+        sources += src("sites_of_service")
+    return Paragraph(text=text, sources=sources)
+
+
+def _gaps(record: CodeRecord, gaps: list[MissingElement]) -> str:
+    text = f"Where a required input element is missing, the publication says “{MISSING_TEXT}”"
+    if not gaps:
+        return text
+    parts = [gap.label for gap in gaps if gap.payer is None]
+    payers = [gap.payer for gap in gaps if gap.payer is not None]
+    if payers:
+        parts.append(f"coverage details for {join_words(payers)}")
+    return f"{text} Not available in the input for {record.code}: {join_words(parts)}."
+
+
+def _coverage(body: list[Section]) -> str:
+    """Name the parts of the publication that hold content (not only Missing blocks)."""
+    covered = [
+        part.title
+        for section in body
+        # The specifications section is four topics in one; name each.
+        for part in (section.subsections if section.id == "specifications" else [section])
+        if _has_content(part)
+    ]
+    if not covered:
+        return "The input holds no content beyond the code itself."
+    return f"This publication covers: {join_words(covered)}."
+
+
+def _has_content(section: Section) -> bool:
+    return any(block.type != "missing" for block in section.blocks) or any(
+        _has_content(sub) for sub in section.subsections
+    )

@@ -1,0 +1,45 @@
+"""One exception hierarchy for the library; the CLI and the API turn these into messages.
+
+Every error carries what a user needs to fix the input: where (file, line, field),
+the bad value, and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class CodefolioError(Exception):
+    """Root of every error codefolio raises on purpose."""
+
+
+class RecordError(CodefolioError):
+    """An input record could not be read or is invalid; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        count = len(self.problems)
+        files = sorted({p.file for p in self.problems})
+        head = f"{count} problem{'s' if count != 1 else ''} in {', '.join(files)}"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class RenderError(CodefolioError):
+    """A publication could not be rendered or written."""

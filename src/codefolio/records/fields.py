@@ -1,0 +1,179 @@
+"""Field types of the record format: text, code shapes and the numbers YAML hands us.
+
+Shapes only; whether a code exists in an official code set is a reference-data question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+# Longest text any single field may hold: a vignette is a paragraph or three, not a book.
+MAX_TEXT_CHARS = 20_000
+
+# C0 control characters other than tab and newline are never meaningful in a record and
+# can hide terminal escape sequences in hostile input.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class SourceInt(int):
+    """An integer from a YAML plain scalar that remembers how it was written.
+
+    YAML reads `pos: 011` as the octal number 9 and `code: 59` as an integer; code fields
+    need the characters the author typed, not the number.
+    """
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> SourceInt:
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+def _as_typed_text(value: Any) -> Any:
+    """Accept a bare number where the author clearly meant its digits (codes, figures)."""
+    if isinstance(value, SourceInt):
+        return value.source
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _clean_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("blank", "is empty; give a value or leave the field out")
+    if len(value) > MAX_TEXT_CHARS:
+        raise PydanticCustomError(
+            "too_long",
+            "is {length} characters long; the limit is {limit}",
+            {"length": len(value), "limit": MAX_TEXT_CHARS},
+        )
+    bad = _CONTROL.search(value)
+    if bad:
+        raise PydanticCustomError(
+            "control_char",
+            "contains the control character U+{cp}; remove it",
+            {"cp": f"{ord(bad.group()):04X}"},
+        )
+    return value
+
+
+Text = Annotated[str, Field(strict=True), AfterValidator(_clean_text)]
+"""Free text written by the billing team."""
+
+NumberText = Annotated[str, BeforeValidator(_as_typed_text), AfterValidator(_clean_text)]
+"""Text that authors often write as a bare number (a benchmark figure)."""
+
+
+def _shape(
+    pattern: str, kind: str, example: str, normalize: Callable[[str], str] | None = None
+) -> Callable[[str], str]:
+    """A validator that upper-cases a code and checks its shape against `pattern`."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        code = value.strip().upper()
+        if normalize is not None:
+            code = normalize(code)
+        if not compiled.fullmatch(code):
+            raise PydanticCustomError(
+                "code_shape",
+                "{value} is not a valid {kind} (expected {example})",
+                {"value": repr(value), "kind": kind, "example": example},
+            )
+        return code
+
+    return check
+
+
+def _dot_icd10(code: str) -> str:
+    """ICD-10-CM codes are often typed without their dot (C50011); the dot follows character 3."""
+    if "." not in code and len(code) > 3:
+        return f"{code[:3]}.{code[3:]}"
+    return code
+
+
+HCPCS_PATTERN = r"[A-V][0-9]{4}"
+# CPT Category I is five digits; Category II ends in F, Category III in T, PLA codes in U.
+CPT_PATTERN = r"[0-9]{4}[0-9FTU]"
+
+_CodeText = Annotated[str, BeforeValidator(_as_typed_text), Field(strict=True)]
+
+BillingCode = Annotated[
+    _CodeText,
+    AfterValidator(
+        _shape(
+            f"{HCPCS_PATTERN}|{CPT_PATTERN}",
+            "billing code",
+            "a HCPCS Level II code such as J9306 or a CPT code such as 96413",
+        )
+    ),
+]
+ModifierCode = Annotated[
+    _CodeText,
+    AfterValidator(
+        _shape("[A-Z0-9]{2}", "modifier code", "two letters or digits, such as JW or 59")
+    ),
+]
+PosCode = Annotated[
+    _CodeText,
+    AfterValidator(
+        _shape(
+            "[0-9]{2}", "Place of Service code", 'two digits, quoted in YAML, such as "11" or "01"'
+        )
+    ),
+]
+TaxonomyCode = Annotated[
+    _CodeText,
+    AfterValidator(
+        _shape(
+            "[0-9]{3}[0-9A-Z]{6}X",
+            "NUCC taxonomy code",
+            "ten characters ending in X, such as 207RX0202X",
+        )
+    ),
+]
+Icd10Code = Annotated[
+    _CodeText,
+    AfterValidator(
+        _shape(
+            r"[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?",
+            "ICD-10-CM code",
+            "a letter, two characters and up to four more after a dot, such as C50.011",
+            normalize=_dot_icd10,
+        )
+    ),
+]
+
+
+def _check_ndc(value: str) -> str:
+    ndc = value.strip()
+    if re.fullmatch(r"[0-9]{10}", ndc):
+        raise PydanticCustomError(
+            "ndc_ambiguous",
+            "{value} is a 10-digit NDC without hyphens, which is ambiguous (4-4-2, 5-3-2 or "
+            "5-4-1); write it with its hyphens, such as 50242-0145-01",
+            {"value": repr(value)},
+        )
+    if not re.fullmatch(
+        r"[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}-[0-9]{2}|[0-9]{5}-[0-9]{4}-[0-9]{1,2}"
+        r"|[0-9]{11}",
+        ndc,
+    ):
+        raise PydanticCustomError(
+            "code_shape",
+            "{value} is not a valid NDC (expected 4-4-2, 5-3-2, 5-4-1 or 5-4-2 digits with "
+            "hyphens, or 11 digits)",
+            {"value": repr(value)},
+        )
+    return ndc
+
+
+NdcCode = Annotated[str, Field(strict=True), AfterValidator(_check_ndc)]

@@ -1,0 +1,242 @@
+"""Read a record file into plain data, remembering the line of every field.
+
+Guards against what a hostile or broken file can do to a YAML/JSON reader: huge files,
+bytes that are not UTF-8, alias bombs, recursive aliases, deep nesting, duplicate keys.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from codefolio.errors import Problem, RecordError
+from codefolio.records.fields import SourceInt
+
+# A record is a few kilobytes; anything this large is a wrong file, not a record.
+MAX_RECORD_BYTES = 2 * 1024 * 1024
+# Nodes after YAML alias expansion; a real record has a few hundred.
+MAX_EXPANDED_NODES = 50_000
+
+Path_ = tuple[str | int, ...]
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+
+
+@dataclass
+class Document:
+    """Parsed record data plus the 1-based line of each value and each mapping key."""
+
+    data: Any
+    value_lines: dict[Path_, int] = field(default_factory=dict)
+    key_lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_, *, key: bool = False) -> int | None:
+        """The line of `path`, or of its nearest ancestor the file shows."""
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            lines = self.key_lines if key and end == len(path) else self.value_lines
+            if prefix in lines:
+                return lines[prefix]
+        return None
+
+
+def read_document(path: Path, display: str) -> Document:
+    """Read and parse one record file; raise RecordError naming `display` on any failure."""
+    suffix = path.suffix.lower()
+    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
+        _fail(
+            display, f"unsupported file type {path.suffix or '(none)'!r}; use .yaml, .yml or .json"
+        )
+    text = _read_text(path, display)
+    if suffix in JSON_SUFFIXES:
+        return _parse_json(text, display)
+    return _parse_yaml(text, display)
+
+
+def _fail(display: str, message: str, line: int | None = None) -> NoReturn:
+    raise RecordError([Problem(display, message, line=line)])
+
+
+def _read_text(path: Path, display: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            _fail(
+                display,
+                f"file is {size:,} bytes; a record may be at most {MAX_RECORD_BYTES:,} bytes",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _fail(display, "file not found")
+    except IsADirectoryError:
+        _fail(display, "is a directory, not a record file")
+    except OSError as exc:
+        _fail(display, f"cannot be read: {exc.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _fail(
+            display,
+            f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+            "cannot be decoded; save the file as UTF-8",
+            line,
+        )
+    if not text.strip():
+        _fail(display, "file is empty; a record needs at least `code:`")
+    return text
+
+
+# libyaml's parser when PyYAML was built with it (about ten times faster), else pure Python.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _RecordLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader whose integers remember their source text (see SourceInt)."""
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return SourceInt(value, node.value)
+
+
+_RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _parse_yaml(text: str, display: str) -> Document:
+    loader = _RecordLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            _fail(display, "file holds no YAML document; a record needs at least `code:`")
+        _check_expansion(node, display)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        if exc.problem and "another document" in exc.problem:
+            _fail(display, "file holds more than one YAML document; a record file holds one", line)
+        if exc.problem and "nesting depth" in exc.problem:
+            _fail(display, "YAML is nested too deeply to be a record", line)
+        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        _fail(display, f"malformed YAML: {detail}", line)
+    except yaml.YAMLError as exc:
+        _fail(display, f"malformed YAML: {exc}")
+    except RecursionError:
+        _fail(display, "YAML is nested too deeply to be a record")
+    finally:
+        loader.dispose()
+    document = Document(data)
+    duplicates: list[Problem] = []
+    _map_lines(node, (), document, duplicates, display)
+    if duplicates:
+        raise RecordError(duplicates)
+    return document
+
+
+def _check_expansion(root: yaml.Node, display: str) -> None:
+    """Refuse alias bombs and recursive aliases before anything is constructed."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            _fail(
+                display, "YAML alias refers to itself (recursive anchor)", node.start_mark.line + 1
+            )
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        active.discard(key)
+        sizes[key] = total
+        if total > MAX_EXPANDED_NODES:
+            _fail(
+                display,
+                f"YAML anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values "
+                "(an alias bomb?); write the record out without them",
+                node.start_mark.line + 1,
+            )
+        return total
+
+    size(root)
+
+
+def _map_lines(
+    node: yaml.Node, path: Path_, document: Document, problems: list[Problem], display: str
+) -> None:
+    document.value_lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in first_seen and key != "<<":
+                problems.append(
+                    Problem(
+                        display,
+                        f"key {key!r} appears twice (first on line {first_seen[key]}); keep one",
+                        line=line,
+                        field=format_path((*path, key)),
+                    )
+                )
+            first_seen.setdefault(key, line)
+            document.key_lines.setdefault((*path, key), line)
+            _map_lines(value_node, (*path, key), document, problems, display)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_lines(item, (*path, index), document, problems, display)
+
+
+def _parse_json(text: str, display: str) -> Document:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise _DuplicateKey(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        _fail(display, f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno)
+    except _DuplicateKey as exc:
+        _fail(display, f"malformed JSON: key {exc.args[0]!r} appears twice in one object")
+    except RecursionError:
+        _fail(display, "JSON is nested too deeply to be a record")
+    document = Document(data)
+    # JSON is valid YAML flow syntax, so the YAML composer can tell us field lines.
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return document
+    if node is not None:
+        _map_lines(node, (), document, [], display)
+    return document
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def format_path(path: Path_) -> str:
+    """`('modifiers', 1, 'code')` -> `modifiers[1].code`, the way the errors name fields."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

@@ -1,0 +1,48 @@
+"""Shared fixtures: the example records and helpers to compose and render them."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from codefolio.compose import compose_publication
+from codefolio.compose.model import Publication
+from codefolio.records.model import CodeRecord
+from codefolio.render import render
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def example_data(code: str) -> dict[str, Any]:
+    """The example record as plain data, ready to be edited by a test."""
+    return copy.deepcopy(yaml.safe_load((EXAMPLES / f"{code}.yaml").read_text(encoding="utf-8")))
+
+
+def publish(data: dict[str, Any]) -> Publication:
+    return compose_publication(CodeRecord.model_validate(data))
+
+
+def plain_markdown(markdown: str) -> str:
+    """Markdown without its markup, so facts can be matched as plain text."""
+    text = re.sub(r"\\(.)", r"\1", markdown.replace("**", ""))
+    return re.sub(r"^#+ |^- |^> |^\*|\*$", "", text, flags=re.MULTILINE)
+
+
+def rendered_texts(publication: Publication) -> dict[str, str]:
+    """Each text format's output, markup removed."""
+    return {
+        "txt": render(publication, "txt").decode("utf-8"),
+        "md": plain_markdown(render(publication, "md").decode("utf-8")),
+    }
+
+
+@pytest.fixture
+def j9306() -> dict[str, Any]:
+    return example_data("J9306")

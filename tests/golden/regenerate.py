@@ -1,0 +1,25 @@
+"""Regenerate the golden publications from examples/ (`make golden`); review the diff after."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parent
+CASES = ["J9306", "J9355"]
+FORMATS = ["md", "txt"]
+
+
+def main() -> None:
+    from codefolio.build import build_publications
+
+    built = build_publications(
+        [ROOT / "examples" / f"{code}.yaml" for code in CASES], GOLDEN, FORMATS
+    )
+    for item in built:
+        print(f"wrote {item.path.relative_to(ROOT)} ({item.size:,} bytes)", file=sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The J9306 publication holds every fact of the reference publication, in its sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from codefolio.compose.model import MISSING_TEXT, Publication, Section
+from codefolio.render.text import section_lines
+from tests.conftest import publish, rendered_texts
+
+SECTION_ORDER = [
+    ("summary", "Summary & Overview"),
+    ("overview", "Billing Code Overview"),
+    ("specifications", "Clinical & Coding Specifications"),
+    ("payers", "Payer Coverage Considerations"),
+    ("pairings", "Common Billing Pairings"),
+    ("benchmarks", "Coding Benchmarks"),
+    ("claims", "Claim Appearance"),
+    ("documentation", "Documentation Requirements"),
+    ("diagnoses", "Diagnosis Linkage"),
+    ("references", "References and Data Sources"),
+]
+SPECIFICATION_PARTS = [
+    "Clinical Context",
+    "Coding Specifications",
+    "Modifiers",
+    "Provider Taxonomies",
+]
+
+# Every factual statement of the reference publication (shared/seed/J9306_reference.txt):
+# (the section it belongs in, the words that state it, the record fields it rests on).
+FACTS: list[tuple[str, str, set[str]]] = [
+    ("summary", "HCPCS Level II J9306: Injection, pertuzumab, 1 mg", {"descriptor"}),
+    ("summary", "reports the drug pertuzumab (Perjeta)", set()),
+    ("summary", "a HER2-directed monoclonal antibody (biologic)", set()),
+    ("summary", "billed per 1 mg", set()),
+    ("summary", "billed separately from the service of administering the drug", set()),
+    ("summary", "Aetna, Blue Cross Blue Shield, Cigna Health, and UnitedHealthcare", {"payers"}),
+    ("summary", "Place of Service 11 (Office)", {"sites_of_service"}),
+    ("summary", "Place of Service 22 (On Campus-Outpatient Hospital)", {"sites_of_service"}),
+    ("summary", "Common Billing Pairings", set()),
+    ("summary", "Claim Appearance", {"sites_of_service"}),
+    (
+        "summary",
+        f"Where a required input element is missing, the publication says “{MISSING_TEXT}”",
+        set(),
+    ),
+    (
+        "summary",
+        "intended for national audiences involved in oncology billing, revenue cycle, and "
+        "clinical coding",
+        set(),
+    ),
+    (
+        "overview",
+        "HCPCS Level II code J9306 represents: Injection, pertuzumab, 1 mg.",
+        {"descriptor"},
+    ),
+    ("overview", "denotes the drug product itself, not the service of administering it", set()),
+    ("overview", "Service Type: Oncology—chemotherapy/biologics", {"service_type"}),
+    ("overview", "Place of Service 11 (Office)", {"sites_of_service"}),
+    ("overview", "Place of Service 22 (On Campus-Outpatient Hospital)", {"sites_of_service"}),
+    ("clinical_context", "56-year-old woman", {"clinical_context"}),
+    (
+        "clinical_context",
+        "invasive carcinoma of the breast involving the nipple and areola",
+        {"clinical_context"},
+    ),
+    ("clinical_context", "HER2-directed targeted therapy", {"clinical_context"}),
+    ("clinical_context", "check of cardiac function", {"clinical_context"}),
+    ("clinical_context", "lot number, the NDC, the amount given", {"clinical_context"}),
+    ("clinical_context", "outpatient infusion suite (Place of Service 22)", {"clinical_context"}),
+    ("clinical_context", "physician's office (Place of Service 11)", {"clinical_context"}),
+    ("coding_specifications", "one unit of J9306 = 1 mg", set()),
+    ("coding_specifications", "50242-0145-01", set()),
+    (
+        "modifiers",
+        "JW: Reports, on its own line, the part of a single-use vial that was discarded",
+        {"modifiers"},
+    ),
+    ("modifiers", "59: Distinct procedural service", {"modifiers"}),
+    ("modifiers", "clinical documentation supports it as separate", {"modifiers"}),
+    ("taxonomies", "207RX0202X", {"provider_taxonomies"}),
+    ("taxonomies", "207RH0003X", {"provider_taxonomies"}),
+    ("payer-1", "Prior authorization: Required", {"payers"}),
+    ("payer-1", "Policy: Clinical Policy Bulletin, pertuzumab", {"payers"}),
+    ("pairings", "96413", {"administration_codes"}),
+    ("pairings", "96415", {"administration_codes"}),
+    ("pairings", "96417", {"administration_codes"}),
+    ("pairings", "J9355", set()),
+    ("claims-office", "Form CMS-1500, or the electronic 837P", {"sites_of_service"}),
+    (
+        "claims-facility",
+        "Form UB-04 (CMS-1450), or the electronic 837I, type of bill 013x",
+        {"sites_of_service"},
+    ),
+    ("claims-facility", "0636 (drugs requiring detailed coding)", {"sites_of_service"}),
+    ("diagnoses", "C50.011", {"diagnoses"}),
+    ("documentation", "Lot number and NDC of the vial used", set()),
+]
+
+
+def section_text(section: Section) -> str:
+    """All the words of a section and its subsections, as the txt renderer lays them out."""
+    return "\n".join(section_lines(section))
+
+
+def facts_missing_from(publication: Publication, removed: set[str]) -> list[str]:
+    absent = []
+    for section_id, fact, depends_on in FACTS:
+        if depends_on & removed:
+            continue
+        if fact not in section_text(publication.section(section_id)):
+            absent.append(f"{section_id}: {fact}")
+    return absent
+
+
+def test_sections_in_order(j9306: dict[str, Any]) -> None:
+    publication = publish(j9306)
+    assert [(s.id, s.title) for s in publication.sections] == SECTION_ORDER
+    parts = publication.section("specifications").subsections
+    assert [part.title for part in parts] == SPECIFICATION_PARTS
+    assert [s.title for s in publication.section("payers").subsections] == [
+        "Aetna",
+        "Blue Cross Blue Shield",
+        "Cigna Health",
+        "UnitedHealthcare",
+    ]
+
+
+def test_every_reference_fact_is_in_its_section(j9306: dict[str, Any]) -> None:
+    assert facts_missing_from(publish(j9306), set()) == []
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_every_reference_fact_is_in_each_format(j9306: dict[str, Any], fmt: str) -> None:
+    text = rendered_texts(publish(j9306))[fmt]
+    absent = [fact for _, fact, _ in FACTS if fact not in text]
+    assert absent == []
+    for section_title in [title for _, title in SECTION_ORDER] + SPECIFICATION_PARTS:
+        assert section_title in text
+
+
+def test_payers_without_coverage_details_say_so(j9306: dict[str, Any]) -> None:
+    publication = publish(j9306)
+    for section_id in ["payer-2", "payer-3", "payer-4"]:
+        blocks = publication.section(section_id).blocks
+        assert [b.type for b in blocks] == ["missing"]
+    summary = section_text(publication.section("summary"))
+    assert (
+        "coverage details for Blue Cross Blue Shield, Cigna Health, and UnitedHealthcare" in summary
+    )
+
+
+def test_plain_text_layout_follows_the_reference(j9306: dict[str, Any]) -> None:
+    lines = rendered_texts(publish(j9306))["txt"].splitlines()
+    assert lines[:2] == ["Summary & Overview", "HCPCS Level II J9306: Injection, pertuzumab, 1 mg"]
+    assert "Service Type: Oncology—chemotherapy/biologics" in lines
+    assert "Clinical & Coding Specifications" in lines
+    assert any(line.startswith("- JW: ") for line in lines)
+    assert any(line.startswith("- 59: Distinct procedural service") for line in lines)
+
+
+def test_administration_codes_without_notes_say_so(j9306: dict[str, Any]) -> None:
+    j9306["administration_codes"] = [{"code": "96413"}]
+    table = publish(j9306).section("pairings").blocks[1]
+    assert table.type == "table"
+    assert table.rows[0].cells == ["96413", "CPT", MISSING_TEXT]

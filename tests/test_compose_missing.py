@@ -1,0 +1,137 @@
+"""Absent required elements: their section says so, the rest keeps its facts, none invented."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from codefolio.compose import rules
+from codefolio.compose.model import MISSING_TEXT, Publication
+from codefolio.records.model import CodeRecord
+from codefolio.records.required import REQUIRED_ELEMENTS, missing_elements
+from tests.conftest import example_data, publish, rendered_texts
+from tests.test_compose_facts import facts_missing_from, section_text
+
+# Where each required element's absence must show.
+SECTIONS_OF_ELEMENT = {
+    "descriptor": ["overview"],
+    "service_type": ["overview"],
+    "sites_of_service": ["overview", "claims"],
+    "clinical_context": ["clinical_context"],
+    "modifiers": ["modifiers"],
+    "provider_taxonomies": ["taxonomies"],
+    "payers": ["payers"],
+    "diagnoses": ["diagnoses"],
+    "administration_codes": ["pairings"],
+}
+
+# Names that, written in a publication, would state a fact: codes of every shape and payers.
+CODE_TOKEN = re.compile(
+    r"\b(?:[A-V]\d{4}|\d{4}[0-9FTU]|[A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|\d{3}[0-9A-Z]{6}X"
+    r"|\d{5}-\d{4}-\d{2})\b"
+)
+MODIFIER_TOKEN = re.compile(r"(?<![\w-])(?:J[A-Z]|X[ESPU]|59|25|76|TB|GA|GZ)(?![\w-])")
+PAYER_NAMES = [
+    "Aetna",
+    "Anthem",
+    "Blue Cross",
+    "Blue Shield",
+    "Cigna",
+    "Humana",
+    "Kaiser",
+    "Medicaid",
+    "Medicare Advantage",
+    "UnitedHealthcare",
+]
+RULE_TEXT = " ".join(
+    ref.ref for ref in (rules.DRUG_SUPPLY, rules.PROFESSIONAL_CLAIM, rules.INSTITUTIONAL_CLAIM)
+)
+
+
+def assert_nothing_invented(publication: Publication, data: dict[str, Any]) -> None:
+    """Every code, modifier and payer the output names is in the record (or a cited rule)."""
+    allowed = json.dumps(data, ensure_ascii=False) + " " + RULE_TEXT
+    for fmt, text in rendered_texts(publication).items():
+        for token in set(CODE_TOKEN.findall(text)) | set(MODIFIER_TOKEN.findall(text)):
+            assert token in allowed, f"{fmt} names {token!r}, which the record does not"
+        for payer in PAYER_NAMES:
+            if payer in text:
+                assert payer in allowed, f"{fmt} names payer {payer!r}, which the record does not"
+
+
+def test_every_required_element_has_an_expected_section() -> None:
+    assert sorted(SECTIONS_OF_ELEMENT) == sorted(e.field for e in REQUIRED_ELEMENTS)
+
+
+@pytest.mark.parametrize("element", [e.field for e in REQUIRED_ELEMENTS])
+def test_removing_a_required_element(element: str) -> None:
+    data = example_data("J9306")
+    del data[element]
+    publication = publish(data)
+
+    for section_id in SECTIONS_OF_ELEMENT[element]:
+        section = publication.section(section_id)
+        assert element in [m.element for m in section.missing], section_id
+        assert MISSING_TEXT in section_text(section)
+    gaps = [gap.field for gap in missing_elements(CodeRecord.model_validate(data))]
+    assert element in gaps
+    label = next(e.label for e in REQUIRED_ELEMENTS if e.field == element)
+    assert label in section_text(publication.section("summary"))
+
+    assert facts_missing_from(publication, {element}) == []
+    assert_nothing_invented(publication, data)
+
+
+def test_removing_a_payers_coverage_details() -> None:
+    data = example_data("J9306")
+    data["payers"][0] = {"name": "Aetna"}
+    publication = publish(data)
+    section = publication.section("payer-1")
+    assert [m.element for m in section.missing] == ["payers[0].coverage"]
+    assert MISSING_TEXT in section_text(section)
+    assert "Prior authorization" not in section_text(publication.section("payers"))
+    assert "coverage details for Aetna, Blue Cross Blue Shield" in section_text(
+        publication.section("summary")
+    )
+    assert_nothing_invented(publication, data)
+
+
+def test_removing_everything_but_the_code() -> None:
+    data = {"code": "J9306"}
+    publication = publish(data)
+    assert {m.element for m in publication.missing} >= {e.field for e in REQUIRED_ELEMENTS}
+    assert publication.title == "HCPCS Level II J9306"
+    for section in publication.sections[1:-1]:
+        assert MISSING_TEXT in section_text(section), section.id
+    assert_nothing_invented(publication, data)
+    text = rendered_texts(publication)["txt"]
+    assert "pertuzumab" not in text.lower()
+
+
+def test_the_complete_example_invents_nothing() -> None:
+    data = example_data("J9306")
+    assert_nothing_invented(publish(data), data)
+
+
+def test_the_invention_check_catches_an_invented_code() -> None:
+    data = example_data("J9306")
+    publication = publish(data)
+    del data["related_codes"]
+    with pytest.raises(AssertionError, match="J9355"):
+        assert_nothing_invented(publication, data)
+
+
+def test_cpt_code_needs_no_administration_codes() -> None:
+    data = {
+        "code": "96413",
+        "descriptor": "Chemotherapy administration (descriptor from licensed file)",
+    }
+    publication = publish(data)
+    assert "administration_codes" not in [m.element for m in publication.missing]
+    assert "administration_codes" not in [
+        gap.field for gap in missing_elements(CodeRecord.model_validate(data))
+    ]
+    assert "CPT® is a registered trademark" in section_text(publication.section("references"))

@@ -1,0 +1,36 @@
+"""Nothing in codefolio is written for J9306 alone."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT, example_data, publish, rendered_texts
+
+J9306_TRACES = re.compile(r"J9306|pertuzumab|Perjeta|50242-0145", re.IGNORECASE)
+
+
+def test_j9355_publication_has_no_trace_of_j9306() -> None:
+    publication = publish(example_data("J9355"))
+    for fmt, text in rendered_texts(publication).items():
+        assert not J9306_TRACES.search(text), fmt
+        assert "Injection, trastuzumab, excludes biosimilar, 10 mg" in text
+        assert "UnitedHealthcare and Medicare Part B" in text
+        assert "one unit of J9355 = 10 mg" in text
+    assert not J9306_TRACES.search(publication.model_dump_json())
+
+
+def test_no_code_drug_or_payer_literal_in_compose_or_render_code() -> None:
+    literals = re.compile(
+        r"J9306|J9355|pertuzumab|trastuzumab|Perjeta|Herceptin|Aetna|Cigna|UnitedHealthcare"
+        r"|Blue Cross",
+        re.IGNORECASE,
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("compose", "render")
+        for path in sorted((ROOT / "src" / "codefolio" / package).rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".j2", ".html", ".md", ".txt"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if literals.search(line)
+    ]
+    assert offenders == []
