@@ -146,6 +146,7 @@ def test_validate_valid_records() -> None:
         "  - payers[2].coverage: Coverage details for Cigna Health\n"
         "  - payers[3].coverage: Coverage details for UnitedHealthcare\n"
         f"✓ {EXAMPLES / 'J9355.yaml'}: J9355 is valid; no required element is missing\n"
+        "2 records checked: 2 valid, 0 invalid\n"
     )
 
 
@@ -167,6 +168,7 @@ def test_validate_lists_missing_elements_and_errors(tmp_path: Path) -> None:
         "  - payers: Payers\n"
         "  - diagnoses: Diagnoses\n"
         "  - administration_codes: Administration codes\n"
+        "2 records checked: 1 valid, 1 invalid\n"
     )
     assert stderr == (
         f"✗ 1 problem in {bad}\n"

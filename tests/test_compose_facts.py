@@ -33,14 +33,14 @@ SPECIFICATION_PARTS = [
 # (the section it belongs in, the words that state it, the record fields it rests on).
 FACTS: list[tuple[str, str, set[str]]] = [
     ("summary", "HCPCS Level II J9306: Injection, pertuzumab, 1 mg", {"descriptor"}),
-    ("summary", "reports the drug pertuzumab (Perjeta)", set()),
-    ("summary", "a HER2-directed monoclonal antibody (biologic)", set()),
-    ("summary", "billed per 1 mg", set()),
+    ("summary", "reports the drug pertuzumab (Perjeta)", {"drug"}),
+    ("summary", "Category: HER2-directed monoclonal antibody (biologic).", {"drug"}),
+    ("summary", "billed per 1 mg", {"drug"}),
     ("summary", "billed separately from the service of administering the drug", set()),
     ("summary", "Aetna, Blue Cross Blue Shield, Cigna Health, and UnitedHealthcare", {"payers"}),
     ("summary", "Place of Service 11 (Office)", {"sites_of_service"}),
     ("summary", "Place of Service 22 (On Campus-Outpatient Hospital)", {"sites_of_service"}),
-    ("summary", "Common Billing Pairings", set()),
+    ("summary", "Common Billing Pairings", {"administration_codes", "related_codes"}),
     ("summary", "Claim Appearance", {"sites_of_service"}),
     (
         "summary",
@@ -51,7 +51,7 @@ FACTS: list[tuple[str, str, set[str]]] = [
         "summary",
         "intended for national audiences involved in oncology billing, revenue cycle, and "
         "clinical coding",
-        set(),
+        {"audience"},
     ),
     (
         "overview",
@@ -73,8 +73,8 @@ FACTS: list[tuple[str, str, set[str]]] = [
     ("clinical_context", "lot number, the NDC, the amount given", {"clinical_context"}),
     ("clinical_context", "outpatient infusion suite (Place of Service 22)", {"clinical_context"}),
     ("clinical_context", "physician's office (Place of Service 11)", {"clinical_context"}),
-    ("coding_specifications", "one unit of J9306 = 1 mg", set()),
-    ("coding_specifications", "50242-0145-01", set()),
+    ("coding_specifications", "one unit of J9306 = 1 mg", {"drug"}),
+    ("coding_specifications", "50242-0145-01", {"drug"}),
     (
         "modifiers",
         "JW: Reports, on its own line, the part of a single-use vial that was discarded",
@@ -89,7 +89,7 @@ FACTS: list[tuple[str, str, set[str]]] = [
     ("pairings", "96413", {"administration_codes"}),
     ("pairings", "96415", {"administration_codes"}),
     ("pairings", "96417", {"administration_codes"}),
-    ("pairings", "J9355", set()),
+    ("pairings", "J9355", {"related_codes"}),
     ("claims-office", "Form CMS-1500, or the electronic 837P", {"sites_of_service"}),
     (
         "claims-facility",
@@ -98,7 +98,7 @@ FACTS: list[tuple[str, str, set[str]]] = [
     ),
     ("claims-facility", "0636 (drugs requiring detailed coding)", {"sites_of_service"}),
     ("diagnoses", "C50.011", {"diagnoses"}),
-    ("documentation", "Lot number and NDC of the vial used", set()),
+    ("documentation", "Lot number and NDC of the vial used", {"documentation"}),
 ]
 
 

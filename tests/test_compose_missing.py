@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codefolio.compose import rules
 from codefolio.compose.model import MISSING_TEXT, Publication
@@ -135,3 +137,22 @@ def test_cpt_code_needs_no_administration_codes() -> None:
         gap.field for gap in missing_elements(CodeRecord.model_validate(data))
     ]
     assert "CPT® is a registered trademark" in section_text(publication.section("references"))
+
+
+OPTIONAL_FIELDS = ["drug", "related_codes", "benchmarks", "documentation", "audience"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from([e.field for e in REQUIRED_ELEMENTS] + OPTIONAL_FIELDS)))
+def test_any_combination_of_absent_fields(removed: set[str]) -> None:
+    data = example_data("J9306")
+    for field in removed:
+        del data[field]
+    publication = publish(data)
+    expected = {e.field for e in REQUIRED_ELEMENTS if e.field in removed}
+    if "payers" not in removed:  # three of the four example payers have no coverage details
+        expected |= {"payers[1].coverage", "payers[2].coverage", "payers[3].coverage"}
+    required_missing = {m.element for m in publication.missing if m.required}
+    assert required_missing == expected
+    assert facts_missing_from(publication, removed) == []
+    assert_nothing_invented(publication, data)

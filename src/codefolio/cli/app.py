@@ -60,11 +60,16 @@ def main_options(
 def build(
     records: RecordsArg,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder for the publications.")
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the publications.")
     ] = Path("out"),
     formats: Annotated[
         str,
-        typer.Option("--format", "-f", help=f"Comma-separated formats: {', '.join(RENDERERS)}."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMATS",
+            help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
+        ),
     ] = "md,txt",
 ) -> None:
     """Build one publication per record: OUTPUT/<code>.<format>.
@@ -87,12 +92,12 @@ def validate(records: RecordsArg) -> None:
 
     Exits 1 when any record has an error; missing elements alone are not errors.
     """
-    failed = False
+    invalid = 0
     for path in records:
         try:
             record = load_record(path)
         except RecordError as error:
-            failed = True
+            invalid += 1
             err.print(f"✗ {error}", markup=False)
             continue
         gaps = missing_elements(record)
@@ -103,7 +108,12 @@ def validate(records: RecordsArg) -> None:
         out.print(f"{status}; {len(gaps)} required element(s) missing:", markup=False)
         for gap in gaps:
             out.print(f"  - {gap.field}: {gap.label}", markup=False)
-    if failed:
+    if len(records) > 1:
+        out.print(
+            f"{len(records)} records checked: {len(records) - invalid} valid, {invalid} invalid",
+            markup=False,
+        )
+    if invalid:
         raise typer.Exit(1)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from codefolio.compose.common import join_words, missing, optional_missing, src
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Row, Section, Table
 from codefolio.records.model import CodeRecord, infer_code_system
@@ -19,42 +21,41 @@ def compose_pairings(record: CodeRecord) -> Section:
             )
         )
         blocks.append(
-            Table(
-                caption="Administration codes",
-                columns=["Code", "Code system", "Note"],
-                rows=[
-                    Row(
-                        cells=[
-                            entry.code,
-                            infer_code_system(entry.code),
-                            entry.note or MISSING_TEXT,
-                        ],
-                        sources=src(f"administration_codes[{i}]"),
-                    )
-                    for i, entry in enumerate(record.administration_codes)
-                ],
+            _code_table(
+                "Administration codes",
+                "administration_codes",
+                "Note",
+                [(entry.code, entry.note) for entry in record.administration_codes],
             )
         )
     elif record.is_drug_code:
         blocks.append(missing("administration_codes"))
     if record.related_codes:
         blocks.append(
-            Table(
-                caption="Related codes",
-                columns=["Code", "Code system", "Relation"],
-                rows=[
-                    Row(
-                        cells=[
-                            entry.code,
-                            infer_code_system(entry.code),
-                            entry.relation or MISSING_TEXT,
-                        ],
-                        sources=src(f"related_codes[{i}]"),
-                    )
-                    for i, entry in enumerate(record.related_codes)
-                ],
+            _code_table(
+                "Related codes",
+                "related_codes",
+                "Relation",
+                [(entry.code, entry.relation) for entry in record.related_codes],
             )
         )
     if not blocks:
         blocks.append(optional_missing("related_codes", "Billing pairings"))
     return Section(id="pairings", title="Common Billing Pairings", blocks=blocks)
+
+
+def _code_table(
+    caption: str, field: str, remark: str, entries: Sequence[tuple[str, str | None]]
+) -> Table:
+    """One row per code of the record list `field`: code, its code system, the team's remark."""
+    return Table(
+        caption=caption,
+        columns=["Code", "Code system", remark],
+        rows=[
+            Row(
+                cells=[code, infer_code_system(code), text or MISSING_TEXT],
+                sources=src(f"{field}[{index}]"),
+            )
+            for index, (code, text) in enumerate(entries)
+        ],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from codefolio.compose.common import join_words, missing, src
 from codefolio.compose.model import Block, Missing, Paragraph, Section
 from codefolio.records.model import CodeRecord, Payer
-from codefolio.records.required import PAYER_COVERAGE_FIELDS, payer_coverage_field
+from codefolio.records.required import PAYER_COVERAGE_FIELDS, payer_coverage_gap
 
 _LABELS = {
     "prior_authorization": "Prior authorization",
@@ -40,8 +40,7 @@ def _payer(index: int, payer: Payer) -> Section:
         for field in PAYER_COVERAGE_FIELDS
         if (value := getattr(payer, field)) is not None
     ]
-    if not blocks:
-        blocks.append(
-            Missing(element=payer_coverage_field(index), label=f"Coverage details for {payer.name}")
-        )
+    gap = payer_coverage_gap(index, payer)
+    if gap is not None:
+        blocks.append(Missing(element=gap.field, label=gap.label))
     return Section(id=f"payer-{index + 1}", title=payer.name, blocks=blocks)

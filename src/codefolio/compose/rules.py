@@ -9,8 +9,8 @@ from __future__ import annotations
 from codefolio.compose.common import rule
 
 DRUG_SUPPLY = rule(
-    "CMS HCPCS Level II: a drug code reports the drug supplied; its administration is reported "
-    "with its own codes (CPT 96360-96549)"
+    "CPT guidelines for drug administration codes 96360-96549: the drug or substance given is "
+    "reported separately from its administration, with its own supply code"
 )
 PROFESSIONAL_CLAIM = rule(
     "CMS Medicare Claims Processing Manual (Pub. 100-04), Chapter 26: Form CMS-1500 and 837P"

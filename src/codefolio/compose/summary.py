@@ -53,13 +53,13 @@ def _what_it_is(record: CodeRecord) -> Paragraph:
         if drug.brand_names:
             text += f" ({join_words(drug.brand_names)})"
             sources += src("drug.brand_names")
-        if drug.category:
-            text += f", a {drug.category}"
-            sources += src("drug.category")
         if drug.billing_unit:
             text += f", billed per {drug.billing_unit}"
             sources += src("drug.billing_unit")
         text += "."
+        if drug.category:
+            text += f" Category: {sentence(drug.category)}"
+            sources += src("drug.category")
     elif record.descriptor:
         text = f"{code_phrase(record)} reports: {sentence(record.descriptor)}"
         sources += src("descriptor")

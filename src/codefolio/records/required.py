@@ -57,10 +57,6 @@ def has_coverage_details(payer: Payer) -> bool:
     return any(getattr(payer, name) is not None for name in PAYER_COVERAGE_FIELDS)
 
 
-def payer_coverage_field(index: int) -> str:
-    return f"payers[{index}].coverage"
-
-
 def missing_elements(record: CodeRecord) -> list[MissingElement]:
     """Every required element absent from `record`, in the order of REQUIRED_ELEMENTS."""
     missing = [
@@ -69,13 +65,20 @@ def missing_elements(record: CodeRecord) -> list[MissingElement]:
         if element.is_missing(record)
     ]
     missing += [
-        MissingElement(
-            payer_coverage_field(index), f"Coverage details for {payer.name}", payer=payer.name
-        )
+        gap
         for index, payer in enumerate(record.payers)
-        if not has_coverage_details(payer)
+        if (gap := payer_coverage_gap(index, payer)) is not None
     ]
     return missing
+
+
+def payer_coverage_gap(index: int, payer: Payer) -> MissingElement | None:
+    """The missing coverage details of the payer at `payers[index]`, or None when it has some."""
+    if has_coverage_details(payer):
+        return None
+    return MissingElement(
+        f"payers[{index}].coverage", f"Coverage details for {payer.name}", payer=payer.name
+    )
 
 
 def required_label(field: str) -> str:
