@@ -252,6 +252,16 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
             id="two-documents",
         ),
         pytest.param(
+            b"code: J9306\n1: x\n",
+            "bad.yaml:2: key '1' is a number, not a field name; field names are text",
+            id="number-key",
+        ),
+        pytest.param(
+            b"code: J9306\npayers:\n  - name: Aetna\n    yes: 1\n",
+            "bad.yaml:4 payers[0]: key 'yes' is true/false, not a field name; field names are text",
+            id="yes-key",
+        ),
+        pytest.param(
             b"code: &a [*a]\n",
             "bad.yaml:1: YAML alias refers to itself (recursive anchor)",
             id="recursive-alias",

@@ -15,7 +15,7 @@ from pydantic_core import ErrorDetails
 
 from codefolio.errors import Problem, RecordError
 from codefolio.records.model import CodeRecord
-from codefolio.records.source import Document, Path_, format_path, read_document
+from codefolio.records.source import Document, FieldPath, format_path, read_document
 
 _VALUE_REPR_LIMIT = 60
 
@@ -71,7 +71,7 @@ def validate_record_data(document: Document, display: str) -> CodeRecord:
 
 def _problems(errors: Sequence[ErrorDetails], document: Document, display: str) -> list[Problem]:
     problems: list[Problem] = []
-    seen: set[tuple[Path_, str]] = set()
+    seen: set[tuple[FieldPath, str]] = set()
     for error in errors:
         path = _data_path(error["loc"], document.data)
         message = _message(error, path)
@@ -91,7 +91,7 @@ def _problems(errors: Sequence[ErrorDetails], document: Document, display: str) 
     return problems
 
 
-def _data_path(loc: tuple[int | str, ...], data: Any) -> Path_:
+def _data_path(loc: tuple[int | str, ...], data: Any) -> FieldPath:
     """Keep the part of a pydantic location that names real places in the data.
 
     Validator and union tags (`function-after[...]`) are not fields and are dropped.
@@ -115,7 +115,7 @@ def _is_index(container: Any, part: int | str) -> bool:
     return isinstance(container, list) and isinstance(part, int) and part < len(container)
 
 
-def _message(error: ErrorDetails, path: Path_) -> str:
+def _message(error: ErrorDetails, path: FieldPath) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
@@ -146,7 +146,7 @@ def _message(error: ErrorDetails, path: Path_) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _unknown_field(path: Path_) -> str:
+def _unknown_field(path: FieldPath) -> str:
     name = str(path[-1])
     allowed = _fields_at(path[:-1])
     hint = ""
@@ -158,7 +158,7 @@ def _unknown_field(path: Path_) -> str:
     return f"unknown field {name!r}{hint}"
 
 
-def _fields_at(path: Path_) -> list[str]:
+def _fields_at(path: FieldPath) -> list[str]:
     """Field names of the model that sits at `path` in a record."""
     model: type[BaseModel] | None = CodeRecord
     for part in path:

@@ -22,7 +22,7 @@ MAX_RECORD_BYTES = 2 * 1024 * 1024
 # Nodes after YAML alias expansion; a real record has a few hundred.
 MAX_EXPANDED_NODES = 50_000
 
-Path_ = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 
@@ -32,10 +32,10 @@ class Document:
     """Parsed record data plus the 1-based line of each value and each mapping key."""
 
     data: Any
-    value_lines: dict[Path_, int] = field(default_factory=dict)
-    key_lines: dict[Path_, int] = field(default_factory=dict)
+    value_lines: dict[FieldPath, int] = field(default_factory=dict)
+    key_lines: dict[FieldPath, int] = field(default_factory=dict)
 
-    def line_of(self, path: Path_, *, key: bool = False) -> int | None:
+    def line_of(self, path: FieldPath, *, key: bool = False) -> int | None:
         """The line of `path`, or of its nearest ancestor the file shows."""
         for end in range(len(path), -1, -1):
             prefix = path[:end]
@@ -132,10 +132,10 @@ def _parse_yaml(text: str, display: str) -> Document:
     finally:
         loader.dispose()
     document = Document(data)
-    duplicates: list[Problem] = []
-    _map_lines(node, (), document, duplicates, display)
-    if duplicates:
-        raise RecordError(duplicates)
+    key_problems: list[Problem] = []
+    _map_lines(node, (), document, key_problems, display)
+    if key_problems:
+        raise RecordError(key_problems)
     return document
 
 
@@ -172,8 +172,17 @@ def _check_expansion(root: yaml.Node, display: str) -> None:
     size(root)
 
 
+_KEY_KINDS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "empty",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
 def _map_lines(
-    node: yaml.Node, path: Path_, document: Document, problems: list[Problem], display: str
+    node: yaml.Node, path: FieldPath, document: Document, problems: list[Problem], display: str
 ) -> None:
     document.value_lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -182,6 +191,16 @@ def _map_lines(
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
             key, line = key_node.value, key_node.start_mark.line + 1
+            if key_node.tag != "tag:yaml.org,2002:str" and key != "<<":
+                problems.append(
+                    Problem(
+                        display,
+                        f"key {key!r} is {_KEY_KINDS.get(key_node.tag, 'not text')}, not a field "
+                        "name; field names are text",
+                        line=line,
+                        field=format_path(path) or None,
+                    )
+                )
             if key in first_seen and key != "<<":
                 problems.append(
                     Problem(
@@ -231,7 +250,7 @@ class _DuplicateKey(Exception):
     pass
 
 
-def format_path(path: Path_) -> str:
+def format_path(path: FieldPath) -> str:
     """`('modifiers', 1, 'code')` -> `modifiers[1].code`, the way the errors name fields."""
     text = ""
     for part in path:
