@@ -52,7 +52,7 @@ def _disclaimer(record: CodeRecord) -> str:
     codes += [r.code for r in record.related_codes]
     if any(infer_code_system(code) == "CPT" for code in codes):
         text += (
-            " CPT® is a registered trademark of the American Medical Association; CPT "
-            "descriptors are not reproduced here."
+            " CPT® is a registered trademark of the American Medical Association. codefolio "
+            "ships no CPT descriptors; any shown here come from the input record."
         )
     return text
