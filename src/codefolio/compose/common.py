@@ -39,8 +39,7 @@ def join_words(words: Sequence[str]) -> str:
 
 def format_amount(amount: Decimal) -> str:
     """840 not 840.0 or 8.4E+2; 0.1 stays 0.1."""
-    text = format(amount.normalize(), "f")
-    return text
+    return format(amount.normalize(), "f")
 
 
 def paragraphs(text: str) -> list[str]:

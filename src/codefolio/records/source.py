@@ -190,8 +190,10 @@ def _map_lines(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`; no field of its own
+                continue
             key, line = key_node.value, key_node.start_mark.line + 1
-            if key_node.tag != "tag:yaml.org,2002:str" and key != "<<":
+            if key_node.tag != "tag:yaml.org,2002:str":
                 problems.append(
                     Problem(
                         display,
@@ -201,7 +203,7 @@ def _map_lines(
                         field=format_path(path) or None,
                     )
                 )
-            if key in first_seen and key != "<<":
+            if key in first_seen:
                 problems.append(
                     Problem(
                         display,
