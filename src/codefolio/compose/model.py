@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,11 +54,27 @@ class Row(_Node):
     sources: list[SourceRef] = []
 
 
+class ChartPoint(_Node):
+    label: str
+    value: Decimal
+
+
+class Chart(_Node):
+    """The figures of a table as a bar chart, for formats that can draw one (HTML, PDF).
+
+    The points repeat the table's figures as numbers so no renderer parses text.
+    """
+
+    unit: str
+    points: list[ChartPoint]
+
+
 class Table(_Node):
     type: Literal["table"] = "table"
     caption: str
     columns: list[str]
     rows: list[Row]
+    chart: Chart | None = None
 
 
 class Callout(_Node):
@@ -100,14 +117,28 @@ class Section(_Node):
         return found
 
 
+class DataSetEdition(_Node):
+    """One edition of an official data set that a publication cites."""
+
+    id: str
+    """The key used in dataset SourceRefs: `hcpcs` in `hcpcs@2025-10:<code>.long_description`."""
+    name: str
+    publisher: str
+    edition: str
+
+
 class Publication(_Node):
     """A complete reference document for one billing code."""
 
     code: str
     code_system: str
     title: str
+    descriptor: str | None = None
+    """The code's descriptor as published: from the input, else from the code set."""
     edition: str
-    """What produced this text (codefolio version, and later data set editions): reproducible."""
+    """What produced this text (the codefolio version): with `datasets`, reproducible."""
+    datasets: list[DataSetEdition] = []
+    """Every data set edition the publication cites, in the order of first use."""
     sections: list[Section]
     sources: list[SourceRef] = []
     findings: list[str] = []

@@ -41,6 +41,7 @@ def compose_publication(record: CodeRecord) -> Publication:
         code=record.code,
         code_system=record.system,
         title=title_of(record),
+        descriptor=record.descriptor,
         edition=f"codefolio {__version__}",
         sections=sections,
         sources=_unique(ref for section in sections for ref in section_sources(section)),
