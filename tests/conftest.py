@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +16,33 @@ import yaml
 from codefolio.compose import compose_publication
 from codefolio.compose.model import Publication
 from codefolio.records.model import CodeRecord
+from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+_CACHE_ENV = "CODEFOLIO_CACHE_DIR"
+_SESSION_CACHE: dict[str, Path] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the reference data store at a temp folder for the whole run, never the user's."""
+    folder = Path(tempfile.mkdtemp(prefix="codefolio-cache-"))
+    _SESSION_CACHE["dir"] = folder
+    os.environ[_CACHE_ENV] = str(folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = _SESSION_CACHE.pop("dir", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def refdata() -> ReferenceData:
+    """The reference data opened once per session (built into the session's temp cache)."""
+    return open_reference_data()
 
 
 def example_data(code: str) -> dict[str, Any]:

@@ -158,8 +158,7 @@ def test_validate_lists_missing_elements_and_errors(tmp_path: Path) -> None:
     code, stdout, stderr = run("validate", str(sparse), str(bad))
     assert code == 1
     assert stdout == (
-        f"✓ {sparse}: J9000 is valid; 9 required element(s) missing:\n"
-        "  - descriptor: Descriptor\n"
+        f"✓ {sparse}: J9000 is valid; 8 required element(s) missing:\n"
         "  - service_type: Service type\n"
         "  - sites_of_service: Sites of service\n"
         "  - clinical_context: Clinical context\n"

@@ -77,10 +77,10 @@ FACTS: list[tuple[str, str, set[str]]] = [
     ("coding_specifications", "50242-0145-01", {"drug"}),
     (
         "modifiers",
-        "JW: Reports, on its own line, the part of a single-use vial that was discarded",
+        "Reports, on its own line, the part of a single-use vial that was discarded",
         {"modifiers"},
     ),
-    ("modifiers", "59: Distinct procedural service", {"modifiers"}),
+    ("modifiers", "Distinct procedural service", {"modifiers"}),
     ("modifiers", "clinical documentation supports it as separate", {"modifiers"}),
     ("taxonomies", "207RX0202X", {"provider_taxonomies"}),
     ("taxonomies", "207RH0003X", {"provider_taxonomies"}),
@@ -159,8 +159,14 @@ def test_plain_text_layout_follows_the_reference(j9306: dict[str, Any]) -> None:
     assert lines[:2] == ["Summary & Overview", "HCPCS Level II J9306: Injection, pertuzumab, 1 mg"]
     assert "Service Type: Oncology—chemotherapy/biologics" in lines
     assert "Clinical & Coding Specifications" in lines
-    assert any(line.startswith("- JW: ") for line in lines)
-    assert any(line.startswith("- 59: Distinct procedural service") for line in lines)
+    assert any(
+        line.startswith("- Modifier: JW; Description: Drug amount discarded") for line in lines
+    )
+    assert any(
+        line.startswith("- Modifier: 59; Description: CPT modifier;")
+        and "When to use: Distinct procedural service" in line
+        for line in lines
+    )
 
 
 def test_administration_codes_without_notes_say_so(j9306: dict[str, Any]) -> None:

@@ -77,6 +77,10 @@ def test_rules_cited_are_listed_in_references() -> None:
     cited = {ref.ref for ref in publication.sources if ref.kind == "rule"}
     references = publication.section("references")
     listed = {
-        item.text for block in references.blocks if block.type == "list" for item in block.items
+        item.text
+        for block in references.blocks
+        if block.type == "list"
+        for item in block.items
+        if item.label == "Rule"
     }
     assert cited and cited == listed

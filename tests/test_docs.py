@@ -26,6 +26,21 @@ def test_every_cli_command_is_documented_with_help() -> None:
         assert command.callback.__doc__, name
 
 
+def test_every_cli_sub_command_is_documented_with_help() -> None:
+    groups = [(group.name, group.typer_instance) for group in app.registered_groups]
+    assert groups, "the CLI has sub-apps (codefolio refdata ...)"
+    for group_name, sub_app in groups:
+        assert group_name and sub_app is not None
+        assert sub_app.info.help, group_name
+        assert sub_app.registered_commands, group_name
+        for command in sub_app.registered_commands:
+            assert command.callback is not None
+            name = command.name or command.callback.__name__
+            # A sub-command is named in full, optionally followed by its arguments.
+            assert re.search(rf"`codefolio {group_name} {name}[ `]", README), name
+            assert command.callback.__doc__, name
+
+
 def test_every_make_target_in_the_readme_exists() -> None:
     documented = set(re.findall(r"`make (\w+)`", README))
     assert documented == {"run", "test", "lint", "golden", "bench"}

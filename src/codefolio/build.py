@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from codefolio.compose import compose_publication
 from codefolio.errors import Problem, RecordError, RenderError
 from codefolio.fileio import write_atomic
-from codefolio.records import load_records
+from codefolio.records import LoadedRecord, load_records
+from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.render import render
+from codefolio.validation import check_record
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,12 @@ def build_publications(
     """Write `out_dir/<code>.<fmt>` for every record and format; return what was written."""
     loaded = load_records(record_paths)
     _reject_duplicate_codes([(item.record.code, item.path) for item in loaded])
+    refdata = open_reference_data()
+    today = date.today()
+    _reject_unknown_codes(loaded, refdata, today)
     outputs: list[tuple[str, str, Path, bytes]] = []
     for item in loaded:
-        publication = compose_publication(item.record)
+        publication = compose_publication(item.record, refdata, today)
         for fmt in formats:
             data = render(publication, fmt)
             outputs.append((item.record.code, fmt, out_dir / f"{item.record.code}.{fmt}", data))
@@ -47,6 +53,18 @@ def build_publications(
             raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from None
         built.append(BuiltFile(code, fmt, path, len(data)))
     return built
+
+
+def _reject_unknown_codes(loaded: list[LoadedRecord], refdata: ReferenceData, as_of: date) -> None:
+    """A code the official sets do not know is an error: a publication must not present it."""
+    problems = [
+        item.problem(finding.field, finding.message)
+        for item in loaded
+        for finding in check_record(item.record, refdata, as_of)
+        if finding.severity == "error"
+    ]
+    if problems:
+        raise RecordError(problems)
 
 
 def _reject_duplicate_codes(codes: list[tuple[str, Path]]) -> None:

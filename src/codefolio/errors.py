@@ -43,3 +43,7 @@ class RecordError(CodefolioError):
 
 class RenderError(CodefolioError):
     """A publication could not be rendered or written."""
+
+
+class ReferenceDataError(CodefolioError):
+    """A reference data set is missing, damaged, or cannot answer the question asked."""

@@ -1,29 +1,153 @@
-"""Coding Benchmarks: figures the billing team supplies."""
+"""Coding Benchmarks: MUE, ASP payment limits and OPPS from the data sets; the team's figures."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from codefolio.compose.common import optional_missing, src
-from codefolio.compose.model import MISSING_TEXT, Block, Row, Section, Table
+from codefolio.compose.facts import ReferenceFacts, cite
+from codefolio.compose.model import (
+    MISSING_TEXT,
+    Block,
+    Chart,
+    ChartPoint,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
 from codefolio.records.model import CodeRecord
+from codefolio.refdata import AspLimit, Mue, OppsRate
+
+_SETTINGS = {
+    "practitioner": "Practitioner",
+    "outpatient_hospital": "Outpatient hospital",
+    "dme_supplier": "DME supplier",
+}
 
 
-def compose_benchmarks(record: CodeRecord) -> Section:
-    block: Block
-    if not record.benchmarks:
-        block = optional_missing("benchmarks", "Coding benchmarks")
-    else:
-        with_source = any(b.source for b in record.benchmarks)
-        block = Table(
-            caption="Benchmarks from the input",
-            columns=["Benchmark", "Value", "Source"] if with_source else ["Benchmark", "Value"],
-            rows=[
-                Row(
-                    cells=[b.label, b.value, b.source or MISSING_TEXT]
-                    if with_source
-                    else [b.label, b.value],
-                    sources=src(f"benchmarks[{i}]"),
-                )
-                for i, b in enumerate(record.benchmarks)
-            ],
-        )
-    return Section(id="benchmarks", title="Coding Benchmarks", blocks=[block])
+def compose_benchmarks(record: CodeRecord, facts: ReferenceFacts) -> Section:
+    blocks: list[Block] = []
+    if facts.mue:
+        blocks.append(_mue_table(facts.mue))
+    priced = [limit for limit in facts.asp if limit.payment_limit is not None]
+    if priced:
+        blocks.append(_latest_asp(priced[-1]))
+        blocks.append(_asp_history(priced))
+    if facts.opps:
+        blocks.append(_opps(facts.opps))
+    if record.benchmarks:
+        blocks.append(_input_benchmarks(record))
+    if not blocks:
+        blocks.append(optional_missing("benchmarks", "Coding benchmarks"))
+    return Section(id="benchmarks", title="Coding Benchmarks", blocks=blocks)
+
+
+def dollars(amount: Decimal) -> str:
+    """`$17.012`: as many decimals as the data set publishes."""
+    return f"${amount:,}"
+
+
+def _mue_table(rows: list[Mue]) -> Table:
+    return Table(
+        caption="Medically Unlikely Edits (units per patient per day, by setting)",
+        columns=["Setting", "MUE (units)", "MUE adjudication indicator", "Rationale"],
+        rows=[
+            Row(
+                cells=[
+                    _SETTINGS.get(row.setting, row.setting),
+                    str(row.value),
+                    f"{row.mai} ({row.mai_description})",
+                    row.rationale,
+                ],
+                sources=cite(row, "value", "mai", "mai_description", "rationale"),
+            )
+            for row in rows
+        ],
+    )
+
+
+def _effective(limit: AspLimit) -> str:
+    if limit.effective_start and limit.effective_end:
+        return f"{limit.effective_start.isoformat()} to {limit.effective_end.isoformat()}"
+    return "dates not given"
+
+
+def _latest_asp(limit: AspLimit) -> Paragraph:
+    assert limit.payment_limit is not None
+    text = (
+        f"{dollars(limit.payment_limit)} per {limit.dosage} for the {limit.quarter} quarter "
+        f"(effective {_effective(limit)})"
+    )
+    fields = ["payment_limit", "dosage"]
+    if limit.coinsurance_percent is not None:
+        text += f"; co-insurance {limit.coinsurance_percent}%"
+        fields.append("coinsurance_percent")
+    if limit.notes:
+        text += f" ({limit.notes})"
+        fields.append("notes")
+    return Paragraph(
+        label="Medicare Part B payment limit (ASP)", text=text, sources=cite(limit, *fields)
+    )
+
+
+def _asp_history(limits: list[AspLimit]) -> Table:
+    """`limits`: the quarters with a payment limit, oldest first."""
+    unit = f"USD per {limits[-1].dosage}"
+    points = [
+        ChartPoint(label=limit.quarter, value=limit.payment_limit)
+        for limit in limits
+        if limit.payment_limit is not None
+    ]
+    return Table(
+        caption=f"ASP payment limit per quarter, {limits[0].quarter} to {limits[-1].quarter}",
+        columns=["Quarter", "Effective", f"Payment limit ({unit})", "Co-insurance"],
+        rows=[
+            Row(
+                cells=[
+                    limit.quarter,
+                    _effective(limit),
+                    dollars(limit.payment_limit) if limit.payment_limit is not None else "",
+                    f"{limit.coinsurance_percent}%"
+                    if limit.coinsurance_percent is not None
+                    else MISSING_TEXT,
+                ],
+                sources=cite(limit, "quarter", "payment_limit", "coinsurance_percent"),
+            )
+            for limit in limits
+        ],
+        chart=Chart(unit=unit, points=points),
+    )
+
+
+def _opps(rate: OppsRate) -> Paragraph:
+    parts = [f"status indicator {rate.status_indicator}"]
+    fields = ["status_indicator"]
+    if rate.apc:
+        parts.append(f"APC {rate.apc}")
+        fields.append("apc")
+    if rate.payment_rate is not None:
+        parts.append(f"payment rate {dollars(rate.payment_rate)}")
+        fields.append("payment_rate")
+    return Paragraph(
+        label="Hospital outpatient (OPPS Addendum B)",
+        text=", ".join(parts),
+        sources=cite(rate, *fields),
+    )
+
+
+def _input_benchmarks(record: CodeRecord) -> Table:
+    with_source = any(b.source for b in record.benchmarks)
+    return Table(
+        caption="Benchmarks from the input",
+        columns=["Benchmark", "Value", "Source"] if with_source else ["Benchmark", "Value"],
+        rows=[
+            Row(
+                cells=[b.label, b.value, b.source or MISSING_TEXT]
+                if with_source
+                else [b.label, b.value],
+                sources=src(f"benchmarks[{i}]"),
+            )
+            for i, b in enumerate(record.benchmarks)
+        ],
+    )

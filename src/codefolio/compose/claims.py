@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from codefolio.compose import rules
 from codefolio.compose.common import join_words, missing, src
+from codefolio.compose.facts import ReferenceFacts, Sourced, site_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section, SourceRef
-from codefolio.compose.overview import site_phrase
 from codefolio.records.model import CodeRecord, SiteOfService
 
 # CPT IV chemotherapy administration codes (push 96409/96411, infusion 96413-96417), which a
@@ -14,7 +14,7 @@ from codefolio.records.model import CodeRecord, SiteOfService
 _IV_CHEMO_ADMINISTRATION = frozenset({"96409", "96411", "96413", "96415", "96416", "96417"})
 
 
-def compose_claims(record: CodeRecord) -> Section:
+def compose_claims(record: CodeRecord, facts: ReferenceFacts) -> Section:
     title = "Claim Appearance"
     if not record.sites_of_service:
         return Section(id="claims", title=title, blocks=[missing("sites_of_service")])
@@ -24,9 +24,9 @@ def compose_claims(record: CodeRecord) -> Section:
     other = [(i, s) for i, s in indexed if (i, s) not in office and (i, s) not in facility]
     subsections = []
     if office:
-        subsections.append(_office(record, office))
+        subsections.append(_office(record, _phrases(office, facts), office))
     if facility:
-        subsections.append(_facility(record, facility))
+        subsections.append(_facility(record, _phrases(facility, facts)))
     blocks: list[Block] = [
         Paragraph(
             text=f"Place of Service {site.pos}: codefolio describes claims for the office "
@@ -43,8 +43,11 @@ def _site_refs(sites: list[tuple[int, SiteOfService]]) -> list[SourceRef]:
     return src(*(f"sites_of_service[{i}]" for i, _ in sites))
 
 
-def _phrases(sites: list[tuple[int, SiteOfService]]) -> str:
-    return join_words([site_phrase(site) for _, site in sites])
+def _phrases(sites: list[tuple[int, SiteOfService]], facts: ReferenceFacts) -> Sourced:
+    phrases = [site_phrase(site, i, facts) for i, site in sites]
+    return Sourced(
+        join_words([p.text for p in phrases]), [ref for p in phrases for ref in p.sources]
+    )
 
 
 def _code_with_modifiers(record: CodeRecord, label: str) -> ListItem:
@@ -70,12 +73,12 @@ def _administration_lines(record: CodeRecord, where: str, extra: str = "") -> li
     ]
 
 
-def _office(record: CodeRecord, sites: list[tuple[int, SiteOfService]]) -> Section:
+def _office(record: CodeRecord, where: Sourced, sites: list[tuple[int, SiteOfService]]) -> Section:
     claim = [rules.PROFESSIONAL_CLAIM]
     intro = Paragraph(
-        text=f"For {_phrases(sites)}, {record.code} is reported on a "
+        text=f"For {where.text}, {record.code} is reported on a "
         "professional claim: Form CMS-1500, or the electronic 837P.",
-        sources=[*_site_refs(sites), *claim],
+        sources=[*where.sources, *claim],
     )
     items = [
         ListItem(
@@ -116,14 +119,14 @@ def _office(record: CodeRecord, sites: list[tuple[int, SiteOfService]]) -> Secti
     )
 
 
-def _facility(record: CodeRecord, sites: list[tuple[int, SiteOfService]]) -> Section:
+def _facility(record: CodeRecord, where: Sourced) -> Section:
     claim = [rules.INSTITUTIONAL_CLAIM]
     intro = Paragraph(
-        text=f"For {_phrases(sites)}, the hospital reports "
+        text=f"For {where.text}, the hospital reports "
         f"{record.code} on an institutional claim: Form UB-04 (CMS-1450), or the electronic "
         "837I, type of bill 013x (hospital outpatient). Place of Service codes are not reported "
         "on the UB-04.",
-        sources=[*_site_refs(sites), *claim],
+        sources=[*where.sources, *claim],
     )
     items: list[ListItem] = []
     if record.is_drug_code:

@@ -70,8 +70,3 @@ def item_list(field: str, entries: Sequence[tuple[str | None, str]]) -> BulletLi
             for index, (label, text) in enumerate(entries)
         ]
     )
-
-
-def labelled(code: str, name: str | None) -> tuple[str | None, str]:
-    """`(code, name)` as a list entry: `code: name`, or the bare code when no name is known."""
-    return (code, name) if name else (None, code)

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from codefolio.compose import rules
 from codefolio.compose.common import code_phrase, join_words, missing, sentence, src
+from codefolio.compose.facts import ReferenceFacts, Sourced, cite, descriptor_of, site_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section
-from codefolio.records.model import CodeRecord, SiteOfService
+from codefolio.records.model import CodeRecord
+from codefolio.refdata import HcpcsCode
 
 
-def site_phrase(site: SiteOfService) -> str:
-    """`Place of Service 11 (Office)`, or just the POS code when the name is not known."""
-    return (
-        f"Place of Service {site.pos} ({site.name})"
-        if site.name
-        else f"Place of Service {site.pos}"
+def sites_phrase(record: CodeRecord, facts: ReferenceFacts) -> Sourced:
+    """All sites of service as one phrase, citing each code and name."""
+    phrases = [site_phrase(site, i, facts) for i, site in enumerate(record.sites_of_service)]
+    return Sourced(
+        join_words([p.text for p in phrases]), [ref for p in phrases for ref in p.sources]
     )
 
 
-def compose_overview(record: CodeRecord) -> Section:
+def compose_overview(record: CodeRecord, facts: ReferenceFacts) -> Section:
     blocks: list[Block] = []
-    if record.descriptor:
+    descriptor = descriptor_of(record, facts)
+    if descriptor:
         blocks.append(
             Paragraph(
-                text=f"{code_phrase(record)} represents: {sentence(record.descriptor)}",
-                sources=src("code", "descriptor"),
+                text=f"{code_phrase(record)} represents: {sentence(descriptor.text)}",
+                sources=[*src("code"), *descriptor.sources],
             )
         )
     else:
         blocks.append(missing("descriptor"))
+    if facts.hcpcs is not None:
+        blocks.append(_hcpcs_facts(facts.hcpcs))
     if record.is_drug_code:
         blocks.append(_drug_product(record))
     blocks.append(
@@ -36,14 +42,9 @@ def compose_overview(record: CodeRecord) -> Section:
         else missing("service_type")
     )
     if record.sites_of_service:
+        sites = sites_phrase(record, facts)
         blocks.append(
-            Paragraph(
-                label="Typical Sites of Service",
-                text=join_words([site_phrase(s) for s in record.sites_of_service]),
-                sources=src(
-                    *(f"sites_of_service[{i}]" for i in range(len(record.sites_of_service)))
-                ),
-            )
+            Paragraph(label="Typical Sites of Service", text=sites.text, sources=sites.sources)
         )
     else:
         blocks.append(missing("sites_of_service"))
@@ -81,3 +82,33 @@ def _drug_facts(record: CodeRecord) -> list[Block]:
         if value is not None
     ]
     return [BulletList(items=items)] if items else []
+
+
+def _hcpcs_facts(row: HcpcsCode) -> BulletList:
+    """What the HCPCS file records about the code, each item citing its field."""
+    entries: list[tuple[str, str | None, str]] = [
+        ("Short descriptor", row.short_description, "short_description"),
+        ("Pricing indicator", row.pricing_indicator, "pricing_indicator"),
+        ("Coverage code", _coded(row.coverage_code, row.coverage_meaning), "coverage_code"),
+        ("BETOS", row.betos, "betos"),
+        ("Type of service", ", ".join(row.type_of_service) or None, "type_of_service"),
+        ("Added", _date(row.add_date), "add_date"),
+        ("Action effective", _date(row.effective_date), "effective_date"),
+        ("Terminated", _date(row.termination_date), "termination_date"),
+        ("Action code", row.action_code, "action_code"),
+    ]
+    items = [
+        ListItem(label=f"HCPCS {label}", text=value, sources=cite(row, field))
+        for label, value, field in entries
+        if value
+    ]
+    return BulletList(items=items)
+
+
+def _coded(code: str | None, meaning: str | None) -> str | None:
+    """`C (Carrier judgment)`: a data set code with its meaning from the file's layout."""
+    return f"{code} ({meaning})" if code and meaning else code
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None

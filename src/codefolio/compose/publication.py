@@ -3,48 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from codefolio import __version__
 from codefolio.compose.benchmarks import compose_benchmarks
 from codefolio.compose.claims import compose_claims
 from codefolio.compose.diagnoses import compose_diagnoses
 from codefolio.compose.documentation import compose_documentation
+from codefolio.compose.facts import descriptor_of, gather_facts
 from codefolio.compose.model import Block, Publication, Section, SourceRef
 from codefolio.compose.overview import compose_overview
 from codefolio.compose.pairings import compose_pairings
 from codefolio.compose.payers import compose_payers
-from codefolio.compose.references import compose_references
+from codefolio.compose.references import cited_datasets, compose_references
 from codefolio.compose.specifications import compose_specifications
 from codefolio.compose.summary import compose_summary, title_of
 from codefolio.records.model import CodeRecord
-from codefolio.records.required import missing_elements
+from codefolio.refdata import ReferenceData, open_reference_data
+from codefolio.validation import check_record, unfilled_gaps
 
 
-def compose_publication(record: CodeRecord) -> Publication:
+def compose_publication(
+    record: CodeRecord, refdata: ReferenceData | None = None, as_of: date | None = None
+) -> Publication:
+    """The publication of `record`, with the facts of the shipped data sets (`refdata`, by
+    default the embedded store) and the findings of checking the record as of `as_of`."""
+    refdata = refdata or open_reference_data()
+    facts = gather_facts(record, refdata)
     body = [
-        compose_overview(record),
-        compose_specifications(record),
+        compose_overview(record, facts),
+        compose_specifications(record, facts),
         compose_payers(record),
         compose_pairings(record),
-        compose_benchmarks(record),
-        compose_claims(record),
+        compose_benchmarks(record, facts),
+        compose_claims(record, facts),
         compose_documentation(record),
-        compose_diagnoses(record),
+        compose_diagnoses(record, facts),
     ]
     cited = _unique(ref for section in body for ref in section_sources(section))
+    datasets = cited_datasets(cited, facts.datasets)
+    descriptor = descriptor_of(record, facts)
     sections = [
-        compose_summary(record, body, missing_elements(record)),
+        compose_summary(record, facts, body, unfilled_gaps(record, refdata)),
         *body,
-        compose_references(record, cited),
+        compose_references(record, cited, datasets),
     ]
     return Publication(
         code=record.code,
         code_system=record.system,
-        title=title_of(record),
-        descriptor=record.descriptor,
+        title=title_of(record, facts),
+        descriptor=descriptor.text if descriptor else None,
         edition=f"codefolio {__version__}",
+        datasets=datasets,
         sections=sections,
         sources=_unique(ref for section in sections for ref in section_sources(section)),
+        findings=[str(f) for f in check_record(record, refdata, as_of or date.today())],
     )
 
 

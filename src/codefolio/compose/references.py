@@ -8,6 +8,7 @@ from codefolio.compose.model import (
     Block,
     BulletList,
     Callout,
+    DataSetEdition,
     ListItem,
     Paragraph,
     Section,
@@ -16,23 +17,58 @@ from codefolio.compose.model import (
 from codefolio.records.model import RECORD_FORMAT, CodeRecord, infer_code_system
 
 
-def compose_references(record: CodeRecord, cited: list[SourceRef]) -> Section:
-    """`cited`: every source the other sections carry, in order of first use."""
+def cited_datasets(
+    cited: list[SourceRef], known: dict[str, DataSetEdition]
+) -> list[DataSetEdition]:
+    """The data set editions `cited` uses, in order of first use; a quarterly series cited
+    for several quarters is one entry naming the first and last quarter."""
+    editions: dict[str, list[str]] = {}
+    for ref in cited:
+        if ref.kind == "dataset":
+            dataset, edition = ref.ref.split(":", 1)[0].split("@", 1)
+            seen = editions.setdefault(dataset, [])
+            if edition not in seen:
+                seen.append(edition)
+    used = []
+    for dataset, seen in editions.items():
+        seen.sort()
+        span = seen[0] if len(seen) == 1 else f"{seen[0]} to {seen[-1]}"
+        used.append(known[dataset].model_copy(update={"edition": span}))
+    return used
+
+
+def compose_references(
+    record: CodeRecord, cited: list[SourceRef], datasets: list[DataSetEdition]
+) -> Section:
+    """`cited`: every source the other sections carry, in order of first use; `datasets`:
+    the data set editions among them."""
     rules = [ref for ref in cited if ref.kind == "rule"]
-    datasets = sorted({ref.ref.split(":", 1)[0] for ref in cited if ref.kind == "dataset"})
     blocks: list[Block] = [
         Paragraph(
             label="Input record",
             text=f"{record.code}, record format {RECORD_FORMAT}",
             sources=src("code", "format"),
-        ),
-        Paragraph(
-            label="Reference data sets",
-            text=", ".join(datasets)
-            if datasets
-            else "none; codes and descriptions are shown as given in the input",
-        ),
+        )
     ]
+    if datasets:
+        blocks.append(
+            BulletList(
+                items=[
+                    ListItem(
+                        label="Data set",
+                        text=f"{entry.name} ({entry.publisher}), edition {entry.edition}",
+                    )
+                    for entry in datasets
+                ]
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                label="Reference data sets",
+                text="none; codes and descriptions are shown as given in the input",
+            )
+        )
     if rules:
         blocks.append(
             BulletList(items=[ListItem(label="Rule", text=ref.ref, sources=[ref]) for ref in rules])

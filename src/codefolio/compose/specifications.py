@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from codefolio.compose.common import (
     format_amount,
-    item_list,
-    labelled,
     missing,
     optional_missing,
     paragraphs,
     src,
 )
+from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
     MISSING_TEXT,
     Block,
@@ -20,17 +21,19 @@ from codefolio.compose.model import (
     Table,
 )
 from codefolio.records.model import CodeRecord, Drug
+from codefolio.refdata import NdcPackage, normalize_ndc
+from codefolio.validation import CPT_MODIFIERS
 
 
-def compose_specifications(record: CodeRecord) -> Section:
+def compose_specifications(record: CodeRecord, facts: ReferenceFacts) -> Section:
     return Section(
         id="specifications",
         title="Clinical & Coding Specifications",
         subsections=[
             _clinical_context(record),
-            _coding_specifications(record),
-            _modifiers(record),
-            _taxonomies(record),
+            _coding_specifications(record, facts),
+            _modifiers(record, facts),
+            _taxonomies(record, facts),
         ],
     )
 
@@ -47,7 +50,7 @@ def _clinical_context(record: CodeRecord) -> Section:
     return Section(id="clinical_context", title="Clinical Context", blocks=blocks)
 
 
-def _coding_specifications(record: CodeRecord) -> Section:
+def _coding_specifications(record: CodeRecord, facts: ReferenceFacts) -> Section:
     blocks: list[Block] = []
     drug = record.drug
     if drug and drug.billing_unit:
@@ -59,7 +62,9 @@ def _coding_specifications(record: CodeRecord) -> Section:
             )
         )
     if drug and drug.packages:
-        blocks.append(_packages(drug))
+        blocks.append(_packages(drug, facts))
+    elif facts.ndc_packages:
+        blocks.append(_crosswalk_packages(facts.ndc_packages))
     if drug and drug.doses:
         blocks.append(
             Table(
@@ -79,14 +84,23 @@ def _coding_specifications(record: CodeRecord) -> Section:
     return Section(id="coding_specifications", title="Coding Specifications", blocks=blocks)
 
 
-def _packages(drug: Drug) -> Table:
+def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
+    """The input's packages; billing units per package come from the NDC-HCPCS crosswalk."""
+
     def dose_kind(single: bool | None) -> str:
         return {True: "Single-dose", False: "Multiple-dose", None: MISSING_TEXT}[single]
 
-    return Table(
-        caption="NDC packages",
-        columns=["NDC", "Package", "Amount", "Container"],
-        rows=[
+    crosswalk = {row.ndc11: row for row in facts.ndc_packages}
+    rows = []
+    for i, package in enumerate(drug.packages):
+        sources = src(f"drug.packages[{i}]")
+        match = crosswalk.get(normalize_ndc(package.ndc))
+        if match and match.billing_units_per_package is not None:
+            units = format_amount(match.billing_units_per_package)
+            sources += cite(match, "billing_units_per_package")
+        else:
+            units = "not in the NDC-HCPCS crosswalk"
+        rows.append(
             Row(
                 cells=[
                     package.ndc,
@@ -95,29 +109,106 @@ def _packages(drug: Drug) -> Table:
                     if package.amount is not None
                     else MISSING_TEXT,
                     dose_kind(package.single_dose),
+                    units,
                 ],
-                sources=src(f"drug.packages[{i}]"),
+                sources=sources,
             )
-            for i, package in enumerate(drug.packages)
+        )
+    return Table(
+        caption="NDC packages",
+        columns=["NDC", "Package", "Amount", "Container", "Billing units per package"],
+        rows=rows,
+    )
+
+
+def _crosswalk_packages(packages: list[NdcPackage]) -> Table:
+    """The record names no package: the latest ASP NDC-HCPCS crosswalk lists them."""
+    return Table(
+        caption=f"NDC packages (ASP NDC-HCPCS crosswalk, {packages[0].quarter})",
+        columns=[
+            "NDC",
+            "Drug name",
+            "Labeler",
+            "Package size",
+            "Package quantity",
+            "Billing units per package",
+        ],
+        rows=[
+            Row(
+                cells=[
+                    row.ndc,
+                    row.drug_name,
+                    row.labeler,
+                    _crosswalk_number(row.package_size),
+                    _crosswalk_number(row.package_quantity),
+                    _crosswalk_number(row.billing_units_per_package),
+                ],
+                sources=cite(
+                    row,
+                    "ndc",
+                    "drug_name",
+                    "labeler",
+                    "package_size",
+                    "package_quantity",
+                    "billing_units_per_package",
+                ),
+            )
+            for row in packages
         ],
     )
 
 
-def _modifiers(record: CodeRecord) -> Section:
-    block = (
-        item_list("modifiers", [(m.code, m.usage or MISSING_TEXT) for m in record.modifiers])
-        if record.modifiers
-        else missing("modifiers")
-    )
-    return Section(id="modifiers", title="Modifiers", blocks=[block])
+def _crosswalk_number(value: Decimal | None) -> str:
+    return format_amount(value) if value is not None else "not a number in the crosswalk"
 
 
-def _taxonomies(record: CodeRecord) -> Section:
-    block = (
-        item_list(
-            "provider_taxonomies", [labelled(t.code, t.name) for t in record.provider_taxonomies]
+def _modifiers(record: CodeRecord, facts: ReferenceFacts) -> Section:
+    if not record.modifiers:
+        return Section(id="modifiers", title="Modifiers", blocks=[missing("modifiers")])
+    rows = []
+    for i, entry in enumerate(record.modifiers):
+        sources = src(f"modifiers[{i}]")
+        official = facts.modifiers.get(entry.code)
+        if official:
+            description = official.long_description
+            sources += cite(official, "long_description")
+        elif entry.code in CPT_MODIFIERS:
+            description = "CPT modifier; its descriptor is in the AMA CPT code set"
+        else:
+            description = MISSING_TEXT
+        rows.append(
+            Row(cells=[entry.code, description, entry.usage or MISSING_TEXT], sources=sources)
         )
-        if record.provider_taxonomies
-        else missing("provider_taxonomies")
+    table = Table(
+        caption="Modifiers", columns=["Modifier", "Description", "When to use"], rows=rows
     )
-    return Section(id="taxonomies", title="Provider Taxonomies", blocks=[block])
+    return Section(id="modifiers", title="Modifiers", blocks=[table])
+
+
+def _taxonomies(record: CodeRecord, facts: ReferenceFacts) -> Section:
+    if not record.provider_taxonomies:
+        blocks: list[Block] = [missing("provider_taxonomies")]
+        return Section(id="taxonomies", title="Provider Taxonomies", blocks=blocks)
+    rows = []
+    for i, entry in enumerate(record.provider_taxonomies):
+        sources = src(f"provider_taxonomies[{i}].code")
+        official = facts.taxonomies.get(entry.code)
+        name = entry.name
+        if name:
+            sources += src(f"provider_taxonomies[{i}].name")
+        elif official:
+            name = official.display_name
+            sources += cite(official, "display_name")
+        cells = [entry.code, name or MISSING_TEXT]
+        if official:
+            cells += [official.classification, official.specialization or "none"]
+            sources += cite(official, "classification", "specialization")
+        else:
+            cells += [MISSING_TEXT, MISSING_TEXT]
+        rows.append(Row(cells=cells, sources=sources))
+    table = Table(
+        caption="Provider taxonomies (NUCC)",
+        columns=["Taxonomy code", "Name", "Classification", "Specialization"],
+        rows=rows,
+    )
+    return Section(id="taxonomies", title="Provider Taxonomies", blocks=[table])

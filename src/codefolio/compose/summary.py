@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from codefolio.compose.common import code_phrase, join_words, sentence, src
+from codefolio.compose.facts import ReferenceFacts, descriptor_of
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Section, SourceRef
-from codefolio.compose.overview import site_phrase
+from codefolio.compose.overview import sites_phrase
 from codefolio.records.model import CodeRecord
 from codefolio.records.required import MissingElement
 
 
-def compose_summary(record: CodeRecord, body: list[Section], gaps: list[MissingElement]) -> Section:
+def compose_summary(
+    record: CodeRecord, facts: ReferenceFacts, body: list[Section], gaps: list[MissingElement]
+) -> Section:
     """`body`: the composed sections after this one, so the summary says what they hold."""
+    descriptor = descriptor_of(record, facts)
     blocks: list[Block] = [
         Paragraph(
-            text=title_of(record),
-            sources=src("code", "descriptor") if record.descriptor else src("code"),
+            text=title_of(record, facts),
+            sources=[*src("code"), *(descriptor.sources if descriptor else [])],
         ),
-        _what_it_is(record),
+        _what_it_is(record, facts),
     ]
     if record.payers:
         names = [payer.name for payer in record.payers]
@@ -38,13 +42,14 @@ def compose_summary(record: CodeRecord, body: list[Section], gaps: list[MissingE
     return Section(id="summary", title="Summary & Overview", blocks=blocks)
 
 
-def title_of(record: CodeRecord) -> str:
-    """`<code system> <code>: <descriptor>`, or without the descriptor when it is absent."""
+def title_of(record: CodeRecord, facts: ReferenceFacts) -> str:
+    """`<code system> <code>: <descriptor>`, or without the descriptor when none is known."""
     head = f"{record.system} {record.code}"
-    return f"{head}: {record.descriptor}" if record.descriptor else head
+    descriptor = descriptor_of(record, facts)
+    return f"{head}: {descriptor.text}" if descriptor else head
 
 
-def _what_it_is(record: CodeRecord) -> Paragraph:
+def _what_it_is(record: CodeRecord, facts: ReferenceFacts) -> Paragraph:
     sources: list[SourceRef] = src("code")
     drug = record.drug
     if drug and drug.generic_name:
@@ -60,9 +65,9 @@ def _what_it_is(record: CodeRecord) -> Paragraph:
         if drug.category:
             text += f" Category: {sentence(drug.category)}"
             sources += src("drug.category")
-    elif record.descriptor:
-        text = f"{code_phrase(record)} reports: {sentence(record.descriptor)}"
-        sources += src("descriptor")
+    elif descriptor := descriptor_of(record, facts):
+        text = f"{code_phrase(record)} reports: {sentence(descriptor.text)}"
+        sources += descriptor.sources
     else:
         text = f"{code_phrase(record)}."
     if record.is_drug_code:
@@ -71,12 +76,9 @@ def _what_it_is(record: CodeRecord) -> Paragraph:
         text += f" Service type: {sentence(record.service_type)}"
         sources += src("service_type")
     if record.sites_of_service:
-        text += (
-            " Typical sites of service: "
-            + join_words([site_phrase(site) for site in record.sites_of_service])
-            + "."
-        )
-        sources += src("sites_of_service")
+        sites = sites_phrase(record, facts)
+        text += f" Typical sites of service: {sites.text}."
+        sources += sites.sources
     return Paragraph(text=text, sources=sources)
 
 

@@ -22,17 +22,30 @@ _VALUE_REPR_LIMIT = 60
 
 @dataclass(frozen=True)
 class LoadedRecord:
-    """A valid record and the file it came from."""
+    """A valid record, the file it came from, and its parsed document (whose line map
+    locates the findings of later checks)."""
 
     record: CodeRecord
     path: Path
+    document: Document
+
+    def problem(self, field: FieldPath, message: str) -> Problem:
+        """A problem with `field` of this record, located at its line in the file."""
+        return Problem(
+            str(self.path), message, line=self.document.line_of(field), field=format_path(field)
+        )
 
 
 def load_record(path: Path, display: str | None = None) -> CodeRecord:
     """Read and validate one record file, raising RecordError with every problem in it."""
+    return read_record(path, display).record
+
+
+def read_record(path: Path, display: str | None = None) -> LoadedRecord:
+    """Like load_record, keeping the parsed document for locating fields."""
     shown = display if display is not None else str(path)
     document = read_document(path, shown)
-    return validate_record_data(document, shown)
+    return LoadedRecord(validate_record_data(document, shown), path, document)
 
 
 def load_records(paths: Iterable[Path]) -> list[LoadedRecord]:
@@ -41,7 +54,7 @@ def load_records(paths: Iterable[Path]) -> list[LoadedRecord]:
     problems: list[Problem] = []
     for path in paths:
         try:
-            loaded.append(LoadedRecord(load_record(path), path))
+            loaded.append(read_record(path))
         except RecordError as exc:
             problems.extend(exc.problems)
     if problems:

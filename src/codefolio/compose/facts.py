@@ -1,0 +1,117 @@
+"""The reference-data facts about one record, looked up once before any section is composed.
+
+Sections read only these facts and the record; the input always wins where both say
+something, and every data set fact is cited as `dataset@edition:key.field`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from codefolio.compose.common import src
+from codefolio.compose.model import DataSetEdition, SourceRef
+from codefolio.records.model import CodeRecord, SiteOfService
+from codefolio.refdata import (
+    AspLimit,
+    Diagnosis,
+    HcpcsCode,
+    Modifier,
+    Mue,
+    NdcPackage,
+    OppsRate,
+    PlaceOfService,
+    ReferenceData,
+    Taxonomy,
+)
+
+
+class Cited(Protocol):
+    """A data set row that names its own source: `dataset@edition:key.field`."""
+
+    def source(self, field: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class ReferenceFacts:
+    hcpcs: HcpcsCode | None = None
+    modifiers: dict[str, Modifier] = field(default_factory=dict)
+    places: dict[str, PlaceOfService] = field(default_factory=dict)
+    taxonomies: dict[str, Taxonomy] = field(default_factory=dict)
+    diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
+    mue: list[Mue] = field(default_factory=list)
+    asp: list[AspLimit] = field(default_factory=list)
+    """Payment limits per quarter, oldest first."""
+    ndc_packages: list[NdcPackage] = field(default_factory=list)
+    """The latest crosswalk quarter's packages for the code."""
+    opps: OppsRate | None = None
+    datasets: dict[str, DataSetEdition] = field(default_factory=dict)
+    """Every shipped data set by id (name, publisher, latest edition), to name what is cited."""
+
+    @property
+    def latest_asp(self) -> AspLimit | None:
+        return self.asp[-1] if self.asp else None
+
+
+def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
+    """Look up everything the data sets say about the codes in `record`."""
+    modifiers = {m.code: hit for m in record.modifiers if (hit := ref.modifier(m.code))}
+    places = {s.pos: place for s in record.sites_of_service if (place := ref.pos(s.pos))}
+    taxonomies = {
+        t.code: taxonomy for t in record.provider_taxonomies if (taxonomy := ref.taxonomy(t.code))
+    }
+    diagnoses = {d.code: diagnosis for d in record.diagnoses if (diagnosis := ref.icd10(d.code))}
+    datasets = {
+        entry.id: DataSetEdition(
+            id=entry.id, name=entry.name, publisher=entry.publisher, edition=entry.edition
+        )
+        for entry in ref.datasets()
+    }
+    return ReferenceFacts(
+        hcpcs=ref.hcpcs(record.code),
+        modifiers=modifiers,
+        places=places,
+        taxonomies=taxonomies,
+        diagnoses=diagnoses,
+        mue=ref.mue(record.code),
+        asp=ref.asp_history(record.code),
+        ndc_packages=ref.ndc_packages(record.code),
+        opps=ref.opps(record.code),
+        datasets=datasets,
+    )
+
+
+def cite(row: Cited, *fields: str) -> list[SourceRef]:
+    """Data set references for fields of one data set row."""
+    return [SourceRef(kind="dataset", ref=row.source(name)) for name in fields]
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A value and where it comes from: the input, or a data set when the input is silent."""
+
+    text: str
+    sources: list[SourceRef]
+
+
+def descriptor_of(record: CodeRecord, facts: ReferenceFacts) -> Sourced | None:
+    """The input's descriptor, else the HCPCS long descriptor; a CPT descriptor is never
+    filled because the CPT code set (AMA) is not shipped."""
+    if record.descriptor:
+        return Sourced(record.descriptor, src("code", "descriptor"))
+    if facts.hcpcs is not None:
+        return Sourced(facts.hcpcs.long_description, cite(facts.hcpcs, "long_description"))
+    return None
+
+
+def site_phrase(site: SiteOfService, index: int, facts: ReferenceFacts) -> Sourced:
+    """`Place of Service 11 (Office)`: the input's name, else the POS data set's."""
+    sources = src(f"sites_of_service[{index}].pos")
+    name = site.name
+    if name:
+        sources += src(f"sites_of_service[{index}].name")
+    elif site.pos in facts.places:
+        name = facts.places[site.pos].name
+        sources += cite(facts.places[site.pos], "name")
+    text = f"Place of Service {site.pos} ({name})" if name else f"Place of Service {site.pos}"
+    return Sourced(text, sources)

@@ -1,0 +1,295 @@
+"""`ReferenceData`: typed point lookups over the store, one method per question.
+
+Lookups normalize the code first and return None (or an empty list) for a code the data
+set does not hold; only a malformed question (an ambiguous NDC, an unknown data set or
+quarter) raises `ReferenceDataError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from codefolio.errors import ReferenceDataError
+from codefolio.refdata.codes import (
+    Kind,
+    format_ndc11,
+    normalize_code,
+    normalize_icd10,
+    normalize_ndc,
+    require_kind,
+)
+from codefolio.refdata.manifest import DATA_DIR, DataSet, Manifest
+from codefolio.refdata.models import (
+    AspLimit,
+    Diagnosis,
+    HcpcsCode,
+    Modifier,
+    Mue,
+    NdcPackage,
+    OppsRate,
+    PlaceOfService,
+    Taxonomy,
+)
+from codefolio.refdata.nearest import rank_nearest
+from codefolio.refdata.store import (
+    BuildReport,
+    build_store,
+    connect_store,
+    default_cache_dir,
+    store_path,
+)
+
+# Codes each kind can suggest; "hcpcs" covers every HCPCS/CPT code any data set holds.
+_KNOWN_CODES = {
+    "hcpcs": "SELECT code FROM hcpcs UNION SELECT code FROM mue UNION SELECT code FROM opps "
+    "UNION SELECT code FROM asp",
+    "modifier": "SELECT code FROM modifier",
+    "pos": "SELECT code FROM pos",
+    "taxonomy": "SELECT code FROM taxonomy",
+}
+
+
+def _icd() -> ModuleType:
+    """simple_icd_10_cm, imported on first use: it parses the whole tabular (about 2 s)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+    module: ModuleType = simple_icd_10_cm
+    return module
+
+
+class ReferenceData:
+    """The shipped reference data sets, opened over one store connection."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        manifest: Manifest,
+        path: Path,
+        build: BuildReport | None = None,
+    ) -> None:
+        self._conn = conn
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        self._known: dict[str, list[str]] = {}
+        self.manifest = manifest
+        self.path = path
+        self.build = build
+        self._editions = {dataset.id: dataset.edition for dataset in manifest.datasets}
+        self._quarters = {release.edition: release for release in manifest.dataset("asp").releases}
+
+    @classmethod
+    def open(cls, cache_dir: Path, data_dir: Path = DATA_DIR) -> ReferenceData:
+        """Open the store in `cache_dir`, building it first if it is missing, stale or damaged."""
+        conn, manifest, build = connect_store(cache_dir, data_dir)
+        return cls(conn, manifest, store_path(cache_dir), build)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _rows(self, sql: str, *args: object) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self._conn.execute(sql, args).fetchall()]
+
+    def _row(self, sql: str, *args: object) -> dict[str, Any] | None:
+        rows = self._rows(sql, *args)
+        return rows[0] if rows else None
+
+    # Data sets
+
+    def datasets(self) -> list[DataSet]:
+        return list(self.manifest.datasets)
+
+    def dataset(self, dataset_id: str) -> DataSet:
+        """The manifest entry; raises ReferenceDataError for an unknown id."""
+        return self.manifest.dataset(dataset_id)
+
+    # Code sets
+
+    def hcpcs(self, code: str) -> HcpcsCode | None:
+        """The HCPCS Level II procedure row (RECID 3); None for CPT and unknown codes."""
+        row = self._row("SELECT * FROM hcpcs WHERE code = ?", normalize_code(code))
+        if row is None:
+            return None
+        services = row.pop("type_of_service")
+        return HcpcsCode(
+            dataset="hcpcs",
+            edition=self._editions["hcpcs"],
+            type_of_service=services.split(",") if services else [],
+            **row,
+        )
+
+    def modifier(self, code: str) -> Modifier | None:
+        row = self._row("SELECT * FROM modifier WHERE code = ?", normalize_code(code))
+        return (
+            None
+            if row is None
+            else Modifier(dataset="hcpcs", edition=self._editions["hcpcs"], **row)
+        )
+
+    def pos(self, code: str) -> PlaceOfService | None:
+        row = self._row("SELECT * FROM pos WHERE code = ?", normalize_code(code))
+        return (
+            None
+            if row is None
+            else PlaceOfService(dataset="pos", edition=self._editions["pos"], **row)
+        )
+
+    def taxonomy(self, code: str) -> Taxonomy | None:
+        row = self._row("SELECT * FROM taxonomy WHERE code = ?", normalize_code(code))
+        return (
+            None if row is None else Taxonomy(dataset="nucc", edition=self._editions["nucc"], **row)
+        )
+
+    def icd10(self, code: str) -> Diagnosis | None:
+        """An ICD-10-CM category, subcategory or code (not a chapter or block)."""
+        dotted = normalize_icd10(code)
+        icd = _icd()
+        if "-" in dotted or not icd.is_valid_item(dotted):
+            return None
+        # "C50" names both a block and a category; only chapters and blocks alone are refused.
+        if not icd.is_category_or_subcategory(dotted):
+            return None
+        return Diagnosis(
+            dataset="icd10cm",
+            edition=self._editions["icd10cm"],
+            code=dotted,
+            description=icd.get_description(dotted),
+            billable=icd.is_leaf(dotted),
+        )
+
+    # Payment and edit tables
+
+    def mue(self, code: str) -> list[Mue]:
+        """One edit per setting: practitioner, outpatient_hospital, dme_supplier (in that order)."""
+        rows = self._rows(
+            "SELECT code, setting, value, mai, mai_description, rationale FROM mue "
+            "WHERE code = ? ORDER BY setting_order",
+            normalize_code(code),
+        )
+        return [Mue(dataset="mue", edition=self._editions["mue"], **row) for row in rows]
+
+    def asp_history(self, code: str) -> list[AspLimit]:
+        """The code's payment limit in each shipped quarter it appears in, oldest first."""
+        rows = self._rows("SELECT * FROM asp WHERE code = ? ORDER BY quarter", normalize_code(code))
+        limits = []
+        for row in rows:
+            release = self._quarters[row["quarter"]]
+            limits.append(
+                AspLimit(
+                    dataset="asp",
+                    edition=row["quarter"],
+                    effective_start=release.effective_start,
+                    effective_end=release.effective_end,
+                    **row,
+                )
+            )
+        return limits
+
+    def _packages(self, rows: list[dict[str, Any]]) -> list[NdcPackage]:
+        return [NdcPackage(dataset="asp-ndc", edition=row["quarter"], **row) for row in rows]
+
+    def ndc_packages(self, code: str, quarter: str | None = None) -> list[NdcPackage]:
+        """Crosswalk rows for a HCPCS code in the latest quarter, or in `quarter`."""
+        wanted = self._crosswalk_quarter(quarter)
+        rows = self._rows(
+            "SELECT * FROM asp_ndc WHERE hcpcs_code = ? AND quarter = ? ORDER BY ndc",
+            normalize_code(code),
+            wanted,
+        )
+        return self._packages(rows)
+
+    def ndc(self, ndc: str) -> list[NdcPackage]:
+        """Latest-quarter crosswalk rows for an NDC in any hyphenation or as 11 digits."""
+        rows = self._rows(
+            "SELECT * FROM asp_ndc WHERE ndc11 = ? AND quarter = ? ORDER BY hcpcs_code",
+            normalize_ndc(ndc),
+            self._crosswalk_quarter(None),
+        )
+        return self._packages(rows)
+
+    def _crosswalk_quarter(self, quarter: str | None) -> str:
+        dataset = self.manifest.dataset("asp-ndc")
+        if quarter is None:
+            return dataset.edition
+        return dataset.release(quarter.strip().lower()).edition
+
+    def opps(self, code: str) -> OppsRate | None:
+        row = self._row("SELECT * FROM opps WHERE code = ?", normalize_code(code))
+        return (
+            None if row is None else OppsRate(dataset="opps", edition=self._editions["opps"], **row)
+        )
+
+    # Suggestions
+
+    def nearest(self, kind: str, code: str, limit: int = 5) -> list[str]:
+        """Known codes of `kind` nearest to `code`, best first, for "did you mean"."""
+        checked: Kind = require_kind(kind)
+        if checked == "icd10":
+            bare = normalize_icd10(code).replace(".", "")
+            return [
+                normalize_icd10(c) for c in rank_nearest(bare, self._known_codes(checked), limit)
+            ]
+        if checked == "ndc":
+            digits = "".join(ch for ch in code if ch.isdigit())
+            with contextlib.suppress(ReferenceDataError):
+                digits = normalize_ndc(code)
+            return [
+                format_ndc11(c) for c in rank_nearest(digits, self._known_codes(checked), limit)
+            ]
+        return rank_nearest(normalize_code(code), self._known_codes(checked), limit)
+
+    def _known_codes(self, kind: Kind) -> list[str]:
+        if kind not in self._known:
+            if kind == "icd10":
+                codes = [c for c in _icd().get_all_codes(False) if "-" not in c and len(c) >= 3]
+            elif kind == "ndc":
+                codes = [
+                    row["ndc11"]
+                    for row in self._rows(
+                        "SELECT DISTINCT ndc11 FROM asp_ndc "
+                        "WHERE quarter = ? AND ndc11 IS NOT NULL",
+                        self._crosswalk_quarter(None),
+                    )
+                ]
+            else:
+                codes = [row["code"] for row in self._rows(_KNOWN_CODES[kind])]
+            self._known[kind] = sorted(codes)
+        return self._known[kind]
+
+
+_DEFAULT: dict[Path, ReferenceData] = {}
+_DEFAULT_LOCK = threading.Lock()
+
+
+def open_reference_data(cache_dir: Path | None = None) -> ReferenceData:
+    """The reference data, building the store on first use.
+
+    With no `cache_dir` the store lives in the default cache folder and the opened
+    instance is shared for the rest of the process; an explicit folder gets a new one.
+    """
+    if cache_dir is not None:
+        return ReferenceData.open(cache_dir)
+    folder = default_cache_dir()
+    with _DEFAULT_LOCK:
+        if folder not in _DEFAULT:
+            _DEFAULT[folder] = ReferenceData.open(folder)
+        return _DEFAULT[folder]
+
+
+def rebuild_reference_data(cache_dir: Path | None = None) -> BuildReport:
+    """Rebuild the store now; the process's shared instance for that folder reopens next time.
+
+    An instance already handed out keeps reading the store it opened, which stays intact.
+    """
+    folder = cache_dir or default_cache_dir()
+    with _DEFAULT_LOCK:
+        _DEFAULT.pop(folder, None)
+        return build_store(folder)

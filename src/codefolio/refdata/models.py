@@ -1,0 +1,175 @@
+"""Typed lookup results: one frozen model per reference row, each able to cite itself.
+
+`source("field")` gives the data set reference a publication carries for a fact, e.g.
+`hcpcs@2025-10:J9306.long_description`, so every figure can be traced to its edition.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from codefolio.errors import ReferenceDataError
+
+Setting = Literal["practitioner", "outpatient_hospital", "dme_supplier"]
+SETTINGS: tuple[Setting, ...] = ("practitioner", "outpatient_hospital", "dme_supplier")
+
+# HCPCS record layout, coverage code (COV) meanings.
+COVERAGE_MEANINGS = {
+    "C": "Carrier judgment",
+    "D": "Special coverage instructions apply",
+    "I": "Not payable by Medicare",
+    "M": "Non-covered by Medicare",
+    "S": "Non-covered by Medicare statute",
+}
+
+
+class ReferenceRow(BaseModel):
+    """Common shape of every lookup result: the data set id, its edition, and a citation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    _key_fields: ClassVar[tuple[str, ...]] = ("code",)
+
+    dataset: str
+    edition: str
+
+    def key(self) -> str:
+        """The row's identity within its data set, as used in citations."""
+        return ".".join(str(getattr(self, name)) for name in self._key_fields)
+
+    def source(self, field: str) -> str:
+        """`<dataset>@<edition>:<key>.<field>`; raises for a field the model does not have."""
+        if field not in type(self).model_fields:
+            fields = ", ".join(type(self).model_fields)
+            raise ReferenceDataError(
+                f"{type(self).__name__} has no field {field!r} to cite (fields: {fields})"
+            )
+        return f"{self.dataset}@{self.edition}:{self.key()}.{field}"
+
+
+class HcpcsCode(ReferenceRow):
+    """A HCPCS Level II procedure row (RECID 3)."""
+
+    code: str
+    long_description: str
+    short_description: str
+    pricing_indicator: str | None
+    coverage_code: str | None
+    betos: str | None
+    type_of_service: list[str]
+    add_date: date | None
+    effective_date: date | None
+    termination_date: date | None
+    action_code: str | None
+
+    @property
+    def coverage_meaning(self) -> str | None:
+        return COVERAGE_MEANINGS.get(self.coverage_code or "")
+
+
+class Modifier(ReferenceRow):
+    """A HCPCS Level II modifier (RECID 7)."""
+
+    code: str
+    long_description: str
+    short_description: str
+    coverage_code: str | None
+    add_date: date | None
+    effective_date: date | None
+    termination_date: date | None
+    action_code: str | None
+
+    @property
+    def coverage_meaning(self) -> str | None:
+        return COVERAGE_MEANINGS.get(self.coverage_code or "")
+
+
+class PlaceOfService(ReferenceRow):
+    code: str
+    name: str
+    description: str
+
+
+class Taxonomy(ReferenceRow):
+    """A NUCC taxonomy code; NUCC's definition and notes text is deliberately not carried."""
+
+    code: str
+    grouping: str
+    classification: str
+    specialization: str | None
+    display_name: str
+    section: str
+
+
+class Diagnosis(ReferenceRow):
+    """An ICD-10-CM code; `billable` means it is a leaf (valid on a claim)."""
+
+    code: str
+    description: str
+    billable: bool
+
+
+class Mue(ReferenceRow):
+    """One setting's Medically Unlikely Edit for a code."""
+
+    _key_fields: ClassVar[tuple[str, ...]] = ("code", "setting")
+
+    code: str
+    setting: Setting
+    value: int
+    mai: int
+    mai_description: str
+    rationale: str
+
+
+class AspLimit(ReferenceRow):
+    """One quarter's ASP payment limit; `payment_limit` is None where CMS prints N/A."""
+
+    code: str
+    quarter: str
+    effective_start: date | None
+    effective_end: date | None
+    short_description: str | None
+    dosage: str
+    payment_limit: Decimal | None
+    coinsurance_percent: Decimal | None
+    notes: str | None
+
+
+class NdcPackage(ReferenceRow):
+    """One NDC-HCPCS crosswalk row of a quarter.
+
+    `ndc11` is None where the crosswalk lists a product identifier that is not a 5-4-2 NDC
+    (skin substitutes carry UPC/GTIN or catalogue numbers); the numbers are None where the
+    file's value is not a number.
+    """
+
+    _key_fields: ClassVar[tuple[str, ...]] = ("hcpcs_code", "ndc")
+
+    hcpcs_code: str
+    ndc: str
+    ndc11: str | None
+    labeler: str
+    drug_name: str
+    hcpcs_dosage: str
+    package_size: Decimal | None
+    package_quantity: Decimal | None
+    billing_units: Decimal | None
+    billing_units_per_package: Decimal | None
+    quarter: str
+
+
+class OppsRate(ReferenceRow):
+    """An OPPS Addendum B row; `short_descriptor` is None for CPT codes (not shipped)."""
+
+    code: str
+    short_descriptor: str | None
+    status_indicator: str
+    apc: str | None
+    relative_weight: Decimal | None
+    payment_rate: Decimal | None
+    national_unadjusted_copayment: Decimal | None
+    minimum_unadjusted_copayment: Decimal | None

@@ -1,0 +1,118 @@
+"""Everything the shipped data sets say about one code: the service behind `codefolio lookup`.
+
+For a HCPCS or CPT code that is the code set row plus its MUE, latest ASP limit, OPPS rate
+and NDC packages; for other kinds, the one row. CPT descriptors are never shipped.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from codefolio.errors import ReferenceDataError
+from codefolio.refdata.codes import Kind, infer_kind, is_cpt_shaped, normalize_code, require_kind
+from codefolio.refdata.lookup import ReferenceData
+from codefolio.refdata.models import (
+    AspLimit,
+    Diagnosis,
+    HcpcsCode,
+    Modifier,
+    Mue,
+    NdcPackage,
+    OppsRate,
+    PlaceOfService,
+    Taxonomy,
+)
+
+KIND_LABELS: dict[Kind, str] = {
+    "hcpcs": "HCPCS/CPT code",
+    "modifier": "HCPCS modifier",
+    "pos": "Place of Service code",
+    "taxonomy": "NUCC taxonomy code",
+    "icd10": "ICD-10-CM code",
+    "ndc": "NDC",
+}
+CPT_NOTE = (
+    "CPT descriptors are not shipped (AMA copyright); the data sets hold its code number only"
+)
+
+Record = HcpcsCode | Modifier | PlaceOfService | Taxonomy | Diagnosis
+
+
+class CodeReport(BaseModel):
+    """What the data sets hold for one code, each part carrying its own data set edition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    kind: Kind
+    record: Record | None = None
+    mue: list[Mue] = []
+    asp: AspLimit | None = None
+    opps: OppsRate | None = None
+    ndc_packages: list[NdcPackage] = []
+    notes: list[str] = []
+
+
+def _unknown(ref: ReferenceData, kind: Kind, code: str) -> ReferenceDataError:
+    suggestions = ref.nearest(kind, code)
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return ReferenceDataError(f"unknown {KIND_LABELS[kind]} {code!r} (kind {kind}){hint}")
+
+
+def require_kind_of(code: str, kind: str | None) -> Kind:
+    """The kind given, or the one the code's shape implies; raises when nothing fits."""
+    if kind is not None:
+        return require_kind(kind)
+    inferred = infer_kind(code)
+    if inferred is None:
+        raise ReferenceDataError(
+            f"cannot tell what kind of code {code.strip()!r} is: it fits no known shape "
+            "(HCPCS J9306 or CPT 96413, modifier JW, POS 11, taxonomy 207RX0202X, "
+            "ICD-10-CM C50.011, NDC 50242-0145-01); pass --kind"
+        )
+    return inferred
+
+
+def _report_billing_code(ref: ReferenceData, code: str) -> CodeReport:
+    record = ref.hcpcs(code)
+    history = ref.asp_history(code)
+    report = CodeReport(
+        code=code,
+        kind="hcpcs",
+        record=record,
+        mue=ref.mue(code),
+        asp=history[-1] if history else None,
+        opps=ref.opps(code),
+        ndc_packages=ref.ndc_packages(code),
+    )
+    if record is None and not (report.mue or report.asp or report.opps or report.ndc_packages):
+        raise _unknown(ref, "hcpcs", code)
+    notes = []
+    if is_cpt_shaped(code):
+        notes.append(CPT_NOTE)
+    elif record is None:
+        notes.append(f"{code} is not in HCPCS Level II {ref.dataset('hcpcs').edition}")
+    return report.model_copy(update={"notes": notes})
+
+
+def report_code(ref: ReferenceData, code: str, kind: str | None = None) -> CodeReport:
+    """Look a code up in every data set of its kind; raises with suggestions when unknown."""
+    checked = require_kind_of(code, kind)
+    key = normalize_code(code)
+    if checked == "hcpcs":
+        return _report_billing_code(ref, key)
+    if checked == "ndc":
+        packages = ref.ndc(code)
+        if not packages:
+            raise _unknown(ref, "ndc", code.strip())
+        return CodeReport(code=packages[0].ndc, kind="ndc", ndc_packages=packages)
+    finders = {
+        "modifier": ref.modifier,
+        "pos": ref.pos,
+        "taxonomy": ref.taxonomy,
+        "icd10": ref.icd10,
+    }
+    record: Record | None = finders[checked](code)
+    if record is None:
+        raise _unknown(ref, checked, key)
+    return CodeReport(code=record.code, kind=checked, record=record)

@@ -1,0 +1,238 @@
+"""The embedded SQLite store: built from the shipped files, kept in the user cache directory.
+
+The store is disposable: it is rebuilt whenever the manifest's sha256 (or the schema)
+differs from the one recorded in it, or when it is damaged. It is built into a temp file
+in the same folder and renamed into place, so a crash never leaves half a store and two
+processes building at once each rename a complete one (the last rename wins).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from codefolio.errors import ReferenceDataError
+from codefolio.refdata import parse
+from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, load_manifest, verify_file
+
+CACHE_ENV = "CODEFOLIO_CACHE_DIR"
+STORE_NAME = "refdata.sqlite3"
+# Bump when the tables below change, so stores built by older code are rebuilt.
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE hcpcs (
+    code TEXT PRIMARY KEY, long_description TEXT NOT NULL, short_description TEXT NOT NULL,
+    pricing_indicator TEXT, coverage_code TEXT, betos TEXT, type_of_service TEXT NOT NULL,
+    add_date TEXT, effective_date TEXT, termination_date TEXT, action_code TEXT
+) WITHOUT ROWID;
+CREATE TABLE modifier (
+    code TEXT PRIMARY KEY, long_description TEXT NOT NULL, short_description TEXT NOT NULL,
+    coverage_code TEXT, add_date TEXT, effective_date TEXT, termination_date TEXT,
+    action_code TEXT
+) WITHOUT ROWID;
+CREATE TABLE pos (code TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE taxonomy (
+    code TEXT PRIMARY KEY, grouping TEXT NOT NULL, classification TEXT NOT NULL,
+    specialization TEXT, display_name TEXT NOT NULL, section TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE mue (
+    code TEXT NOT NULL, setting TEXT NOT NULL, setting_order INTEGER NOT NULL,
+    value INTEGER NOT NULL, mai INTEGER NOT NULL, mai_description TEXT NOT NULL,
+    rationale TEXT NOT NULL, PRIMARY KEY (code, setting_order)
+) WITHOUT ROWID;
+CREATE TABLE asp (
+    code TEXT NOT NULL, quarter TEXT NOT NULL, short_description TEXT, dosage TEXT NOT NULL,
+    payment_limit TEXT, coinsurance_percent TEXT, notes TEXT, PRIMARY KEY (code, quarter)
+) WITHOUT ROWID;
+CREATE TABLE asp_ndc (
+    quarter TEXT NOT NULL, hcpcs_code TEXT NOT NULL, ndc TEXT NOT NULL, ndc11 TEXT,
+    labeler TEXT NOT NULL, drug_name TEXT NOT NULL, hcpcs_dosage TEXT NOT NULL,
+    package_size TEXT, package_quantity TEXT, billing_units TEXT,
+    billing_units_per_package TEXT
+);
+CREATE TABLE opps (
+    code TEXT PRIMARY KEY, short_descriptor TEXT, status_indicator TEXT NOT NULL, apc TEXT,
+    relative_weight TEXT, payment_rate TEXT, national_unadjusted_copayment TEXT,
+    minimum_unadjusted_copayment TEXT
+) WITHOUT ROWID;
+"""
+INDEXES = """
+CREATE INDEX asp_ndc_by_code ON asp_ndc (hcpcs_code, quarter);
+CREATE INDEX asp_ndc_by_ndc11 ON asp_ndc (ndc11, quarter);
+"""
+TABLES = ("hcpcs", "modifier", "pos", "taxonomy", "mue", "asp", "asp_ndc", "opps")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced: where, how many rows per table, and how long it took."""
+
+    path: Path
+    rows: dict[str, int]
+    seconds: float
+
+
+def default_cache_dir() -> Path:
+    """`$CODEFOLIO_CACHE_DIR` when set (tests, CI), else the platform's user cache folder."""
+    override = os.environ.get(CACHE_ENV, "").strip()
+    return Path(override) if override else Path(platformdirs.user_cache_dir("codefolio"))
+
+
+def store_path(cache_dir: Path) -> Path:
+    return cache_dir / STORE_NAME
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[parse.Row]) -> None:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    marks = ", ".join("?" * len(first))
+    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [first, *rows])
+
+
+def _load_release(
+    conn: sqlite3.Connection, dataset_id: str, release: Release, data_dir: Path
+) -> None:
+    """Insert one release's files into its table(s); the data set id picks the reader."""
+    paths = [data_dir / file.path for file in release.files]
+    try:
+        match dataset_id:
+            case "hcpcs":
+                _insert(conn, "hcpcs", parse.hcpcs_rows(paths[0]))
+                _insert(conn, "modifier", parse.modifier_rows(paths[1]))
+            case "pos":
+                _insert(conn, "pos", parse.pos_rows(paths[0]))
+            case "nucc":
+                _insert(conn, "taxonomy", parse.taxonomy_rows(paths[0]))
+            case "mue":
+                _insert(conn, "mue", parse.mue_rows(paths[0]))
+            case "asp":
+                _insert(conn, "asp", parse.asp_rows(paths[0], release.edition))
+            case "asp-ndc":
+                _insert(conn, "asp_ndc", parse.asp_ndc_rows(paths[0], release.edition))
+            case "opps":
+                _insert(conn, "opps", parse.opps_rows(paths[0]))
+            case "icd10cm":
+                pass  # read through simple-icd-10-cm, nothing to store
+            case _:
+                raise ReferenceDataError(f"no reader for reference data set {dataset_id!r}")
+    except (KeyError, ValueError, IndexError, sqlite3.IntegrityError, ReferenceDataError) as error:
+        names = ", ".join(str(path) for path in paths)
+        raise ReferenceDataError(
+            f"cannot load {dataset_id} {release.edition} from {names}: "
+            f"{type(error).__name__}: {error}"
+        ) from None
+
+
+def _fill(conn: sqlite3.Connection, manifest: Manifest, data_dir: Path) -> dict[str, int]:
+    conn.executescript(SCHEMA)
+    for dataset in manifest.datasets:
+        for release in dataset.releases:
+            _load_release(conn, dataset.id, release, data_dir)
+    conn.executescript(INDEXES)
+    meta = {"manifest_sha256": manifest.sha256, "schema": SCHEMA_VERSION}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.commit()
+    return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+
+
+def build_store(cache_dir: Path, data_dir: Path = DATA_DIR) -> BuildReport:
+    """Build the store from the shipped files now, replacing any existing one atomically."""
+    start = time.perf_counter()
+    manifest = load_manifest(data_dir)
+    for dataset in manifest.datasets:
+        for file in dataset.files:
+            verify_file(data_dir, file)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{STORE_NAME}.", suffix=".tmp", dir=cache_dir)
+    except OSError as error:
+        raise ReferenceDataError(
+            f"cannot write the reference data store in {cache_dir}: {error} "
+            f"(set {CACHE_ENV} to a writable folder)"
+        ) from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    path = store_path(cache_dir)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            # The temp file is thrown away on failure, so no journal is needed.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            rows = _fill(conn, manifest, data_dir)
+        finally:
+            conn.close()
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        tmp.chmod(0o644)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(path=path, rows=rows, seconds=time.perf_counter() - start)
+
+
+def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
+    """A read-only connection to the store if it is intact and built from this manifest.
+
+    None when it is missing, stale (other manifest or schema), or damaged: not a database,
+    truncated, no meta table, or failing SQLite's quick integrity check.
+    """
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        current = (
+            meta.get("manifest_sha256") == manifest.sha256
+            and meta.get("schema") == SCHEMA_VERSION
+            and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        )
+    except sqlite3.Error:
+        current = False
+    if not current:
+        conn.close()
+        return None
+    return conn
+
+
+def connect_store(
+    cache_dir: Path, data_dir: Path = DATA_DIR
+) -> tuple[sqlite3.Connection, Manifest, BuildReport | None]:
+    """Open the current store, building it first when needed; returns the build if one ran."""
+    manifest = load_manifest(data_dir)
+    path = store_path(cache_dir)
+    conn = open_current(path, manifest)
+    if conn is not None:
+        return conn, manifest, None
+    report = build_store(cache_dir, data_dir)
+    conn = open_current(path, manifest)
+    if conn is None:
+        raise ReferenceDataError(f"the reference data store {path} was built but cannot be opened")
+    return conn, manifest, report
+
+
+def store_needs_build(cache_dir: Path | None = None, data_dir: Path = DATA_DIR) -> bool:
+    """Whether opening the reference data now would build the store first (for progress UI)."""
+    manifest = load_manifest(data_dir)
+    conn = open_current(store_path(cache_dir or default_cache_dir()), manifest)
+    if conn is None:
+        return True
+    with contextlib.closing(conn):
+        return False
