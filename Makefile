@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := examples/J9306.yaml examples/J9355.yaml
 OUT := out
 
-.PHONY: run test lint golden bench clean
+.PHONY: run test lint golden bench clean system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/codefolio build $(EXAMPLES) -o $(OUT) --format md,txt
 
-test: $(STAMP)
+# Debian packages the tests need, installed only when missing: headless Chromium and its
+# driver for the browser test, Pango for WeasyPrint's PDF output.
+system-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium chromium-driver"; \
+	ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -43,3 +43,7 @@ class RecordError(CodefolioError):
 
 class RenderError(CodefolioError):
     """A publication could not be rendered or written."""
+
+
+class CatalogError(CodefolioError):
+    """A catalogue (many publications, the static site) could not be built or written."""
