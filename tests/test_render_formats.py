@@ -101,7 +101,12 @@ def test_outputs_are_utf8_and_end_with_one_newline() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [("md,txt", ["md", "txt"]), (" TXT , md ,txt", ["txt", "md"]), ("md", ["md"])],
+    [
+        ("md,txt", ["md", "txt"]),
+        (" TXT , md ,txt", ["txt", "md"]),
+        ("md", ["md"]),
+        ("md,txt,html,pdf,json", ["md", "txt", "html", "pdf", "json"]),
+    ],
 )
 def test_parse_formats(spec: str, expected: list[str]) -> None:
     assert parse_formats(spec) == expected
@@ -110,9 +115,12 @@ def test_parse_formats(spec: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("pdf", "unknown output format 'pdf'; choose from md, txt"),
-        ("md,docx,rtf", "unknown output format 'docx', 'rtf'; choose from md, txt"),
-        (" , ", "unknown output format none given; choose from md, txt"),
+        ("docx", "unknown output format 'docx'; choose from md, txt, html, pdf, json"),
+        (
+            "md,docx,rtf",
+            "unknown output format 'docx', 'rtf'; choose from md, txt, html, pdf, json",
+        ),
+        (" , ", "unknown output format none given; choose from md, txt, html, pdf, json"),
     ],
 )
 def test_parse_formats_rejects(spec: str, message: str) -> None:

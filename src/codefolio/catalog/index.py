@@ -21,6 +21,7 @@ class IndexRow:
     service_type: str
     drug_names: str
     missing: int
+    """Distinct required elements the input lacks (a section may repeat one another states)."""
 
     @property
     def search_text(self) -> str:
@@ -42,7 +43,7 @@ def index_row(publication: Publication) -> IndexRow:
         descriptor=publication.descriptor or MISSING_TEXT,
         service_type=labelled.get(_SERVICE_TYPE, MISSING_TEXT),
         drug_names="; ".join(names),
-        missing=len(publication.missing),
+        missing=len({block.element for block in publication.missing if block.required}),
     )
 
 
