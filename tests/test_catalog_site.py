@@ -18,7 +18,7 @@ from codefolio.errors import CatalogError, RecordError
 from codefolio.render import render
 from tests.conftest import EXAMPLES, example_data, publish
 from tests.htmltree import parse_html
-from tests.test_render_html import hostile_record
+from tests.test_render_formats import hostile_record
 
 runner = CliRunner()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -21,9 +20,10 @@ from codefolio.compose.model import (
     Table,
 )
 from codefolio.render import render
-from tests.conftest import ROOT, example_data, publish
+from codefolio.render.templating import render_template
+from tests.conftest import example_data, publish
 from tests.htmltree import Element, parse_html
-from tests.test_render_formats import HOSTILE
+from tests.test_render_formats import HOSTILE, HOSTILE_FIELDS, hostile_record
 
 
 def page_of(publication: Publication) -> Element:
@@ -158,23 +158,6 @@ def test_sources_are_numbered_footnotes_in_order_of_first_use(
     assert notes[int(number) - 1].text == "input.administration_codes[0]"
 
 
-HOSTILE_FIELDS = 9
-
-
-def hostile_record(hostile: str) -> dict[str, Any]:
-    data: dict[str, Any] = example_data("J9306")
-    data["descriptor"] = hostile
-    data["service_type"] = hostile
-    data["clinical_context"] = hostile
-    data["modifiers"][0]["usage"] = hostile
-    data["payers"][0]["name"] = hostile
-    data["payers"][0]["notes"] = hostile
-    data["administration_codes"][0]["note"] = hostile
-    data["benchmarks"][0]["label"] = hostile
-    data["documentation"][0] = hostile
-    return data
-
-
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_text_in_every_field_shows_as_text(hostile: str) -> None:
     page = page_of(publish(hostile_record(hostile)))
@@ -271,11 +254,15 @@ def contrast(one: str, other: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-@pytest.mark.parametrize(
-    "stylesheet", ["render/templates/publication.css", "catalog/assets/site.css"]
-)
-def test_every_text_colour_has_aa_contrast_on_every_background(stylesheet: str) -> None:
-    css = (ROOT / "src" / "codefolio" / stylesheet).read_text(encoding="utf-8")
+@pytest.mark.parametrize("stylesheet", ["publication", "site"])
+def test_every_text_colour_has_aa_contrast_on_every_background(
+    stylesheet: str, j9306_page: Element
+) -> None:
+    css = (
+        j9306_page.find("style").text
+        if stylesheet == "publication"
+        else render_template("site.css.j2")
+    )
     texts = set(re.findall(r"(?<![-\w])color:\s*(#[0-9a-f]{6})", css))
     backgrounds = set(re.findall(r"background(?:-color)?:\s*(#[0-9a-f]{6})", css))
     assert "#ffffff" in backgrounds and texts

@@ -22,7 +22,6 @@ from codefolio.render.templating import render_template
 RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 MARKER = ".codefolio-site"
 """Written into every site; only a folder holding it (or an empty one) is ever replaced."""
-ASSETS = ("site.css", "site.js")
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,8 @@ def build_site(records_dir: Path, site_dir: Path) -> SiteReport:
     rows = sorted((index_row(p) for p in publications), key=lambda row: row.code)
     outputs = {page_name(p): render_html(p) for p in publications}
     outputs["index.html"] = _render_index(rows).encode("utf-8")
-    assets = files("codefolio.catalog").joinpath("assets")
-    for name in ASSETS:
-        outputs[f"assets/{name}"] = assets.joinpath(name).read_bytes()
+    outputs["assets/site.css"] = render_template("site.css.j2").encode("utf-8")
+    outputs["assets/site.js"] = files("codefolio.catalog").joinpath("assets/site.js").read_bytes()
     outputs[MARKER] = f"codefolio {__version__}\n".encode()
     _check_replaceable(site_dir)
     _swap_in(outputs, site_dir)
