@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Callable
 
 import pytest
 from pypdf import PdfReader
@@ -10,7 +12,7 @@ from pypdf import PdfReader
 from codefolio.compose.model import MISSING_TEXT, Publication
 from codefolio.render import render
 from tests.conftest import example_data, publish
-from tests.test_render_html import all_sections
+from tests.test_render_html import all_sections, chart_publication
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +77,14 @@ def test_key_facts_are_in_the_text(text: str, fact: str) -> None:
 def test_missing_data_sentence_appears_once_per_gap(j9306: Publication, text: str) -> None:
     # The summary quotes the sentence once; each missing element says it once more.
     assert text.count(MISSING_TEXT) == len(j9306.missing) + 1
+
+
+@pytest.mark.parametrize("build", [lambda: publish(example_data("J9355")), chart_publication])
+def test_weasyprint_understands_all_of_the_page(
+    caplog: pytest.LogCaptureFixture, build: Callable[[], Publication]
+) -> None:
+    """Every CSS rule and element is one WeasyPrint knows; it would log what it ignores."""
+    publication = build()
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render(publication, "pdf")
+    assert [record.getMessage() for record in caplog.records] == []
