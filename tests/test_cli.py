@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,28 @@ def test_build_writes_md_and_txt(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["J9306.md", "J9306.txt"]
     assert "2 files written" in stdout
     assert (tmp_path / "J9306.txt").read_text(encoding="utf-8").startswith("Summary & Overview\n")
+
+
+def test_build_every_format_from_one_compose(tmp_path: Path) -> None:
+    code, stdout, stderr = run(
+        "build", str(EXAMPLES / "J9306.yaml"), "-o", str(tmp_path), "-f", "md,txt,html,pdf,json"
+    )
+    assert (code, stderr) == (0, "")
+    assert "5 files written" in stdout
+    names = ["J9306.html", "J9306.json", "J9306.md", "J9306.pdf", "J9306.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    assert (tmp_path / "J9306.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "J9306.pdf").read_bytes().startswith(b"%PDF-")
+    assert json.loads((tmp_path / "J9306.json").read_text(encoding="utf-8"))["code"] == "J9306"
+
+
+def test_schema_prints_the_publication_json_schema() -> None:
+    code, stdout, stderr = run("schema")
+    assert (code, stderr) == (0, "")
+    schema = json.loads(stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == "Publication"
+    assert schema["required"] == ["code", "code_system", "title", "edition", "sections"]
 
 
 def test_build_one_format_and_several_records(tmp_path: Path) -> None:
@@ -114,9 +137,12 @@ def test_two_records_for_one_code_are_refused(tmp_path: Path) -> None:
 
 def test_unknown_format(tmp_path: Path) -> None:
     code, _, stderr = run(
-        "build", str(EXAMPLES / "J9306.yaml"), "-o", str(tmp_path / "o"), "--format", "md,pdf"
+        "build", str(EXAMPLES / "J9306.yaml"), "-o", str(tmp_path / "o"), "--format", "md,docx"
     )
-    assert (code, stderr) == (1, "error: unknown output format 'pdf'; choose from md, txt\n")
+    assert (code, stderr) == (
+        1,
+        "error: unknown output format 'docx'; choose from md, txt, html, pdf, json\n",
+    )
     assert not (tmp_path / "o").exists()
 
 
@@ -183,7 +209,7 @@ def test_messages_with_markup_characters_are_printed_verbatim(tmp_path: Path) ->
     assert "unknown field '[bold]x[/bold]'" in stderr
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["site"], ["schema"]])
 def test_help(command: list[str]) -> None:
     code, stdout, _ = run(*command, "--help")
     assert code == 0

@@ -56,8 +56,11 @@ def test_escaped_text_renders_as_exactly_that_text(text: str) -> None:
     assert rendered == (f"<p>{expected}</p>\n" if expected else "")
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
-def test_hostile_text_in_every_field_shows_as_text(hostile: str) -> None:
+HOSTILE_FIELDS = 9
+
+
+def hostile_record(hostile: str) -> dict[str, Any]:
+    """The J9306 example with `hostile` in HOSTILE_FIELDS text fields."""
     data: dict[str, Any] = example_data("J9306")
     data["descriptor"] = hostile
     data["service_type"] = hostile
@@ -68,7 +71,12 @@ def test_hostile_text_in_every_field_shows_as_text(hostile: str) -> None:
     data["administration_codes"][0]["note"] = hostile
     data["benchmarks"][0]["label"] = hostile
     data["documentation"][0] = hostile
-    publication = publish(data)
+    return data
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_in_every_field_shows_as_text(hostile: str) -> None:
+    publication = publish(hostile_record(hostile))
 
     markdown = render(publication, "md").decode()
     page = commonmark.render(markdown)
@@ -76,10 +84,10 @@ def test_hostile_text_in_every_field_shows_as_text(hostile: str) -> None:
     assert "<h1>" in page and page.count("<h1>") == 1
     assert "<blockquote>\n<p>" in page  # only the disclaimer is a quote
     assert page.count("<blockquote>") == 1
-    assert page.count(as_html_text(hostile)) >= 9
+    assert page.count(as_html_text(hostile)) >= HOSTILE_FIELDS
 
     text = render(publication, "txt").decode()
-    assert text.count(hostile) >= 9
+    assert text.count(hostile) >= HOSTILE_FIELDS
 
 
 def test_markdown_tables_keep_their_columns() -> None:
@@ -101,7 +109,12 @@ def test_outputs_are_utf8_and_end_with_one_newline() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [("md,txt", ["md", "txt"]), (" TXT , md ,txt", ["txt", "md"]), ("md", ["md"])],
+    [
+        ("md,txt", ["md", "txt"]),
+        (" TXT , md ,txt", ["txt", "md"]),
+        ("md", ["md"]),
+        ("md,txt,html,pdf,json", ["md", "txt", "html", "pdf", "json"]),
+    ],
 )
 def test_parse_formats(spec: str, expected: list[str]) -> None:
     assert parse_formats(spec) == expected
@@ -110,9 +123,12 @@ def test_parse_formats(spec: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("pdf", "unknown output format 'pdf'; choose from md, txt"),
-        ("md,docx,rtf", "unknown output format 'docx', 'rtf'; choose from md, txt"),
-        (" , ", "unknown output format none given; choose from md, txt"),
+        ("docx", "unknown output format 'docx'; choose from md, txt, html, pdf, json"),
+        (
+            "md,docx,rtf",
+            "unknown output format 'docx', 'rtf'; choose from md, txt, html, pdf, json",
+        ),
+        (" , ", "unknown output format none given; choose from md, txt, html, pdf, json"),
     ],
 )
 def test_parse_formats_rejects(spec: str, message: str) -> None:

@@ -6,12 +6,13 @@ the output folder as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from codefolio.compose import compose_publication
+from codefolio.compose.model import Publication
 from codefolio.errors import Problem, RecordError, RenderError
 from codefolio.fileio import write_atomic
 from codefolio.records import LoadedRecord, load_records
@@ -31,18 +32,15 @@ class BuiltFile:
 def build_publications(
     record_paths: Sequence[Path], out_dir: Path, formats: Sequence[str]
 ) -> list[BuiltFile]:
-    """Write `out_dir/<code>.<fmt>` for every record and format; return what was written."""
-    loaded = load_records(record_paths)
-    _reject_duplicate_codes([(item.record.code, item.path) for item in loaded])
-    refdata = open_reference_data()
-    today = date.today()
-    _reject_unknown_codes(loaded, refdata, today)
+    """Write `out_dir/<code>.<fmt>` for every record and format; return what was written.
+
+    Each record is composed once and that one Publication is rendered in every format.
+    """
     outputs: list[tuple[str, str, Path, bytes]] = []
-    for item in loaded:
-        publication = compose_publication(item.record, refdata, today)
+    for publication in compose_records(record_paths):
+        code = publication.code
         for fmt in formats:
-            data = render(publication, fmt)
-            outputs.append((item.record.code, fmt, out_dir / f"{item.record.code}.{fmt}", data))
+            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt)))
     if out_dir.exists() and not out_dir.is_dir():
         raise RenderError(f"{out_dir}: output path exists and is not a directory")
     built = []
@@ -53,6 +51,17 @@ def build_publications(
             raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from None
         built.append(BuiltFile(code, fmt, path, len(data)))
     return built
+
+
+def compose_records(record_paths: Iterable[Path]) -> list[Publication]:
+    """Load every record (one error holding all problems), refuse two records for one code
+    and codes the official sets do not know, then compose each."""
+    loaded = load_records(record_paths)
+    _reject_duplicate_codes([(item.record.code, item.path) for item in loaded])
+    refdata = open_reference_data()
+    today = date.today()
+    _reject_unknown_codes(loaded, refdata, today)
+    return [compose_publication(item.record, refdata, today) for item in loaded]
 
 
 def _reject_unknown_codes(loaded: list[LoadedRecord], refdata: ReferenceData, as_of: date) -> None:

@@ -47,3 +47,7 @@ class RenderError(CodefolioError):
 
 class ReferenceDataError(CodefolioError):
     """A reference data set is missing, damaged, or cannot answer the question asked."""
+
+
+class CatalogError(CodefolioError):
+    """A catalogue (many publications, the static site) could not be built or written."""

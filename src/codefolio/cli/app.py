@@ -1,8 +1,9 @@
-"""`codefolio` command: build publications and validate records."""
+"""`codefolio` command: build publications, the catalogue site and the schema; validate records."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from codefolio import __version__
 from codefolio.build import build_publications
+from codefolio.catalog import build_site
 from codefolio.errors import CodefolioError, RecordError
 from codefolio.refdata import (
     KINDS,
@@ -23,6 +25,7 @@ from codefolio.refdata import (
 from codefolio.refdata.report import CodeReport, report_code
 from codefolio.render import RENDERERS, parse_formats
 from codefolio.validation import validate_files
+from codefolio.render.json import publication_schema
 
 app = typer.Typer(
     name="codefolio",
@@ -255,6 +258,42 @@ def refdata_info() -> None:
             str(len(dataset.files)),
         )
     out.print(table, markup=False)
+
+
+@app.command()
+def site(
+    records_dir: Annotated[
+        Path,
+        typer.Argument(
+            metavar="RECORDS_DIR",
+            help="Folder of record files (.yaml, .yml or .json).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="SITE_DIR", help="Folder for the site.")
+    ] = Path("site"),
+) -> None:
+    """Build the static catalogue site: SITE_DIR/index.html and one page per code.
+
+    The site is built in a temporary folder and swapped in, so a failed build leaves the
+    previous site as it was.
+    """
+    try:
+        report = build_site(records_dir, output)
+    except CodefolioError as error:
+        raise _fail(error) from None
+    out.print(
+        f"site written: {report.pages} publications, {report.files} files, "
+        f"{report.size:,} bytes in {report.site_dir}; open {report.site_dir / 'index.html'}",
+        markup=False,
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema that every JSON publication (--format json) validates against."""
+    typer.echo(json.dumps(publication_schema(), indent=2, ensure_ascii=False))
 
 
 def main() -> None:

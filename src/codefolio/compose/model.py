@@ -93,10 +93,8 @@ class Missing(_Node):
     element: str
     label: str
     required: bool = True
-
-    @property
-    def text(self) -> str:
-        return MISSING_TEXT
+    text: Literal["Data not available in the input."] = MISSING_TEXT
+    """Always MISSING_TEXT; a field so JSON consumers get the sentence too."""
 
 
 Block = Annotated[Paragraph | BulletList | Table | Callout | Missing, Field(discriminator="type")]
@@ -135,6 +133,9 @@ class Publication(_Node):
     title: str
     descriptor: str | None = None
     """The code's descriptor as published: from the input, else from the code set."""
+    service_type: str | None = None
+    drug_names: list[str] = []
+    """Generic, then brand names: what catalogue indexes show and search."""
     edition: str
     """What produced this text (the codefolio version): with `datasets`, reproducible."""
     datasets: list[DataSetEdition] = []

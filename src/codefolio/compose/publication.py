@@ -53,12 +53,21 @@ def compose_publication(
         code_system=record.system,
         title=title_of(record, facts),
         descriptor=descriptor.text if descriptor else None,
+        service_type=record.service_type,
+        drug_names=_drug_names(record),
         edition=f"codefolio {__version__}",
         datasets=datasets,
         sections=sections,
         sources=_unique(ref for section in sections for ref in section_sources(section)),
         findings=[str(f) for f in check_record(record, refdata, as_of or date.today())],
     )
+
+
+def _drug_names(record: CodeRecord) -> list[str]:
+    drug = record.drug
+    if drug is None:
+        return []
+    return ([drug.generic_name] if drug.generic_name else []) + list(drug.brand_names)
 
 
 def section_sources(section: Section) -> Iterator[SourceRef]:

@@ -6,12 +6,21 @@ from collections.abc import Callable
 
 from codefolio.compose.model import Publication
 from codefolio.errors import RenderError
+from codefolio.render.html import render_html
+from codefolio.render.json import render_json
 from codefolio.render.markdown import render_markdown
+from codefolio.render.pdf import render_pdf
 from codefolio.render.text import render_text
 
 Renderer = Callable[[Publication], bytes]
 
-RENDERERS: dict[str, Renderer] = {"md": render_markdown, "txt": render_text}
+RENDERERS: dict[str, Renderer] = {
+    "md": render_markdown,
+    "txt": render_text,
+    "html": render_html,
+    "pdf": render_pdf,
+    "json": render_json,
+}
 """Format name (also the output file extension) -> renderer."""
 
 

@@ -1,0 +1,107 @@
+"""The static catalogue site: index.html (sortable, searchable), one page per code, assets.
+
+Everything is built in a temporary folder beside the site and swapped in at the end, so a
+failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from codefolio import __version__
+from codefolio.build import compose_records
+from codefolio.catalog.index import IndexRow, index_row, page_name
+from codefolio.errors import CatalogError
+from codefolio.render.html import render_html
+from codefolio.render.templating import render_template
+
+RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+MARKER = ".codefolio-site"
+"""Written into every site; only a folder holding it (or an empty one) is ever replaced."""
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    site_dir: Path
+    pages: int
+    files: int
+    size: int
+
+
+def build_site(records_dir: Path, site_dir: Path) -> SiteReport:
+    """Compose every record in `records_dir` and write the site to `site_dir`."""
+    publications = compose_records(find_records(records_dir))
+    rows = sorted((index_row(p) for p in publications), key=lambda row: row.code)
+    outputs = {page_name(p): render_html(p) for p in publications}
+    outputs["index.html"] = _render_index(rows).encode("utf-8")
+    outputs["assets/site.css"] = render_template("site.css.j2").encode("utf-8")
+    outputs["assets/site.js"] = files("codefolio.catalog").joinpath("assets/site.js").read_bytes()
+    outputs[MARKER] = f"codefolio {__version__}\n".encode()
+    _check_replaceable(site_dir)
+    _swap_in(outputs, site_dir)
+    return SiteReport(site_dir, len(publications), len(outputs), sum(map(len, outputs.values())))
+
+
+def find_records(records_dir: Path) -> list[Path]:
+    """The record files directly in `records_dir`, by name."""
+    if not records_dir.is_dir():
+        raise CatalogError(f"{records_dir}: not a folder of records")
+    found = sorted(
+        path
+        for path in records_dir.iterdir()
+        if path.suffix.lower() in RECORD_SUFFIXES and path.is_file()
+    )
+    if not found:
+        kinds = ", ".join(RECORD_SUFFIXES)
+        raise CatalogError(f"{records_dir}: no record files ({kinds}) in this folder")
+    return found
+
+
+def _render_index(rows: list[IndexRow]) -> str:
+    return render_template("site_index.html.j2", rows=rows, edition=f"codefolio {__version__}")
+
+
+def _check_replaceable(site_dir: Path) -> None:
+    """Refuse to replace a file or a folder that is not a codefolio site."""
+    if not site_dir.exists():
+        return
+    if not site_dir.is_dir():
+        raise CatalogError(f"{site_dir}: exists and is not a folder; choose another site folder")
+    if any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
+        raise CatalogError(
+            f"{site_dir}: folder is not empty and is not a codefolio site (no {MARKER}); "
+            "choose a new or empty folder"
+        )
+
+
+def _swap_in(outputs: dict[str, bytes], site_dir: Path) -> None:
+    """Write every file into a new folder beside `site_dir`, then rename it into place."""
+    parent = site_dir.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=parent))
+    except OSError as exc:
+        raise CatalogError(f"{site_dir}: cannot create the site: {exc.strerror or exc}") from None
+    old = parent / f"{staging.name.replace('.new-', '.old-', 1)}"
+    try:
+        for name, data in outputs.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        staging.chmod(0o755)
+        if site_dir.exists():
+            site_dir.rename(old)
+        try:
+            staging.rename(site_dir)
+        except OSError:
+            if old.exists():
+                old.rename(site_dir)
+            raise
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise CatalogError(f"{site_dir}: cannot write the site: {exc.strerror or exc}") from None
+    shutil.rmtree(old, ignore_errors=True)
