@@ -13,6 +13,7 @@ import yaml
 from codefolio.build import build_publications
 from codefolio.compose import compose_publication
 from codefolio.records import load_record
+from codefolio.refdata import open_reference_data
 from codefolio.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,10 +47,13 @@ def main() -> None:
         print(f"{name:<18}{p50:>10.3f}{p95:>10.3f}")
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    del data["descriptor"]  # each code's own comes from the HCPCS file
+    refdata = open_reference_data()
+    j_codes = [c for c in refdata.known_codes("hcpcs") if c[0] == "J" and refdata.hcpcs(c)]
     with tempfile.TemporaryDirectory() as folder:
         records = []
-        for number in range(CATALOGUE):
-            data["code"] = f"J{number:04d}"
+        for code in j_codes[:CATALOGUE]:
+            data["code"] = code
             path = Path(folder) / f"{data['code']}.yaml"
             path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
             records.append(path)

@@ -210,3 +210,12 @@ def test_build_refuses_an_unknown_code_and_writes_nothing(tmp_path: Path) -> Non
         "Taxonomy 25.1" in result.stderr
     )
     assert not out.exists()
+
+
+def test_a_code_newer_than_the_hcpcs_edition_is_a_warning() -> None:
+    """J0162 was added in January 2026: the ASP file lists it, the October 2025 HCPCS does not."""
+    assert findings({"code": "J0162"}) == [
+        "warning: code: J0162 is not in HCPCS Level II 2025-10 but is listed in ASP Medicare "
+        "Part B Drug Payment Limits 2026q1: it may be newer than the shipped HCPCS edition; "
+        "check its descriptor"
+    ]

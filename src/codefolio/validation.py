@@ -196,10 +196,37 @@ def _check_billing_code(
     edition = _edition(ref, "hcpcs")
     row = ref.hcpcs(code)
     if row is None:
-        message = f"{code} is not a code in {edition}{_suggest(ref, 'hcpcs', code)}"
-        yield Finding("error", field, message)
+        newer = _newer_listings(code, ref)
+        if newer:
+            yield Finding(
+                "warning",
+                field,
+                f"{code} is not in {edition} but is listed in {', '.join(newer)}: it may be "
+                "newer than the shipped HCPCS edition; check its descriptor",
+            )
+        else:
+            message = f"{code} is not a code in {edition}{_suggest(ref, 'hcpcs', code)}"
+            yield Finding("error", field, message)
         return
     yield from _dates(field, code, row.add_date, row.termination_date, as_of, edition)
+
+
+def _newer_listings(code: str, ref: ReferenceData) -> list[str]:
+    """Data set editions later than the HCPCS file's that list `code` all the same (a code
+    added after the shipped HCPCS edition appears there first)."""
+    since = ref.dataset("hcpcs").effective
+    mue = ref.dataset("mue")
+    found = []
+    if ref.mue(code) and mue.effective and since and mue.effective > since:
+        found.append(f"{mue.name} {mue.edition}")
+    later = [
+        limit
+        for limit in ref.asp_history(code)
+        if since and limit.effective_start and limit.effective_start > since
+    ]
+    if later:
+        found.append(f"{ref.dataset('asp').name} {later[-1].edition}")
+    return found
 
 
 def _check_descriptor(record: CodeRecord, ref: ReferenceData) -> Iterator[Finding]:

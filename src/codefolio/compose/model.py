@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MISSING_TEXT = "Data not available in the input."
+MISSING_TEXT: Final = "Data not available in the input."
 """The one sentence a publication says where a required input element is absent."""
 
 

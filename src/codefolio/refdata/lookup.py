@@ -235,18 +235,17 @@ class ReferenceData:
         if checked == "icd10":
             bare = normalize_icd10(code).replace(".", "")
             return [
-                normalize_icd10(c) for c in rank_nearest(bare, self._known_codes(checked), limit)
+                normalize_icd10(c) for c in rank_nearest(bare, self.known_codes(checked), limit)
             ]
         if checked == "ndc":
             digits = "".join(ch for ch in code if ch.isdigit())
             with contextlib.suppress(ReferenceDataError):
                 digits = normalize_ndc(code)
-            return [
-                format_ndc11(c) for c in rank_nearest(digits, self._known_codes(checked), limit)
-            ]
-        return rank_nearest(normalize_code(code), self._known_codes(checked), limit)
+            return [format_ndc11(c) for c in rank_nearest(digits, self.known_codes(checked), limit)]
+        return rank_nearest(normalize_code(code), self.known_codes(checked), limit)
 
-    def _known_codes(self, kind: Kind) -> list[str]:
+    def known_codes(self, kind: Kind) -> list[str]:
+        """Every code of `kind` the data sets hold, sorted (NDCs as 11 digits, latest quarter)."""
         if kind not in self._known:
             if kind == "icd10":
                 codes = [c for c in _icd().get_all_codes(False) if "-" not in c and len(c) >= 3]

@@ -50,41 +50,33 @@ class ReferenceRow(BaseModel):
         return f"{self.dataset}@{self.edition}:{self.key()}.{field}"
 
 
-class HcpcsCode(ReferenceRow):
+class _HcpcsFileRow(ReferenceRow):
+    """What the HCPCS file records for both its codes and its modifiers."""
+
+    code: str
+    long_description: str
+    short_description: str
+    coverage_code: str | None
+    add_date: date | None
+    effective_date: date | None
+    termination_date: date | None
+    action_code: str | None
+
+    @property
+    def coverage_meaning(self) -> str | None:
+        return COVERAGE_MEANINGS.get(self.coverage_code or "")
+
+
+class HcpcsCode(_HcpcsFileRow):
     """A HCPCS Level II procedure row (RECID 3)."""
 
-    code: str
-    long_description: str
-    short_description: str
     pricing_indicator: str | None
-    coverage_code: str | None
     betos: str | None
     type_of_service: list[str]
-    add_date: date | None
-    effective_date: date | None
-    termination_date: date | None
-    action_code: str | None
-
-    @property
-    def coverage_meaning(self) -> str | None:
-        return COVERAGE_MEANINGS.get(self.coverage_code or "")
 
 
-class Modifier(ReferenceRow):
+class Modifier(_HcpcsFileRow):
     """A HCPCS Level II modifier (RECID 7)."""
-
-    code: str
-    long_description: str
-    short_description: str
-    coverage_code: str | None
-    add_date: date | None
-    effective_date: date | None
-    termination_date: date | None
-    action_code: str | None
-
-    @property
-    def coverage_meaning(self) -> str | None:
-        return COVERAGE_MEANINGS.get(self.coverage_code or "")
 
 
 class PlaceOfService(ReferenceRow):

@@ -1,0 +1,26 @@
+"""The consoles every command prints to, and how a command fails."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from codefolio.errors import CodefolioError
+from codefolio.refdata import ReferenceData, open_reference_data, store_needs_build
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(error: CodefolioError) -> typer.Exit:
+    """Print the error without a traceback; the command exits 1."""
+    err.print(f"error: {error}", markup=False)
+    return typer.Exit(1)
+
+
+def open_store() -> ReferenceData:
+    """Open the reference data store, with a spinner when the first use has to build it."""
+    if store_needs_build():
+        with err.status("Building the reference data store (first use)…"):
+            return open_reference_data()
+    return open_reference_data()

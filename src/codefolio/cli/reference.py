@@ -1,0 +1,115 @@
+"""`codefolio lookup` and `codefolio refdata`: the shipped reference data sets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from codefolio.cli.output import err, fail, open_store, out
+from codefolio.errors import CodefolioError
+from codefolio.refdata import KINDS, rebuild_reference_data
+from codefolio.refdata.report import CodeReport, report_code
+
+refdata_app = typer.Typer(
+    name="refdata",
+    help="Manage the embedded reference data store (HCPCS, POS, NUCC, MUE, ASP, OPPS).",
+    no_args_is_help=True,
+)
+
+
+def _report_rows(report: CodeReport) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    if report.record is not None:
+        cited = f"{report.record.dataset}@{report.record.edition}"
+        for name, value in report.record.model_dump(exclude={"dataset", "edition"}).items():
+            shown = ", ".join(value) if isinstance(value, list) else value
+            rows.append((name, "" if shown is None else str(shown), cited))
+    for mue in report.mue:
+        value = f"{mue.value} (MAI {mue.mai} {mue.mai_description}; {mue.rationale})"
+        rows.append((f"MUE {mue.setting}", value, f"{mue.dataset}@{mue.edition}"))
+    if report.asp is not None:
+        asp = report.asp
+        limit = "N/A" if asp.payment_limit is None else f"${asp.payment_limit} per {asp.dosage}"
+        rows.append(("ASP payment limit", limit, f"{asp.dataset}@{asp.edition}"))
+    if report.opps is not None:
+        opps = report.opps
+        rate = "" if opps.payment_rate is None else f", rate ${opps.payment_rate}"
+        value = f"SI {opps.status_indicator}, APC {opps.apc or '-'}{rate}"
+        rows.append(("OPPS", value, f"{opps.dataset}@{opps.edition}"))
+    for package in report.ndc_packages:
+        value = (
+            f"{package.hcpcs_code} {package.ndc} {package.drug_name} ({package.labeler}): "
+            f"{package.billing_units_per_package} billing units per package"
+        )
+        rows.append(("NDC package", value, f"{package.dataset}@{package.edition}"))
+    return rows
+
+
+def lookup(
+    code: Annotated[str, typer.Argument(help="The code to look up, e.g. J9306, JW, 11, C50.011.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", "-k", metavar="KIND", help=f"One of {', '.join(KINDS)}; inferred if omitted."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show what the shipped reference data sets hold for one code, with their editions.
+
+    A HCPCS or CPT code also shows its MUE per setting, latest ASP payment limit, OPPS
+    rate and NDC packages. Exits 1 for an unknown code, naming the nearest known ones.
+    """
+    try:
+        report = report_code(open_store(), code, kind)
+    except CodefolioError as error:
+        raise fail(error) from None
+    if as_json:
+        out.print_json(report.model_dump_json())
+        return
+    table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
+    for row in _report_rows(report):
+        table.add_row(*row)
+    out.print(table, markup=False)
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False)
+
+
+@refdata_app.command("build")
+def refdata_build() -> None:
+    """Rebuild the reference data store now; print its path, row counts and build time."""
+    try:
+        with err.status("Building the reference data store…"):
+            report = rebuild_reference_data()
+    except CodefolioError as error:
+        raise fail(error) from None
+    table = Table("Table", "Rows", title=f"Built {report.path} in {report.seconds:.2f} s")
+    for name, count in report.rows.items():
+        table.add_row(name, f"{count:,}")
+    out.print(table, markup=False)
+
+
+@refdata_app.command("info")
+def refdata_info() -> None:
+    """List the shipped data sets: publisher, edition(s), effective date and files."""
+    try:
+        ref = open_store()
+    except CodefolioError as error:
+        raise fail(error) from None
+    table = Table("Id", "Name", "Publisher", "Edition", "Effective", "Files", title=str(ref.path))
+    for dataset in ref.datasets():
+        editions = dataset.edition
+        if len(dataset.editions) > 1:
+            editions = f"{dataset.editions[0]}…{dataset.edition} ({len(dataset.editions)})"
+        effective = "" if dataset.effective is None else dataset.effective.isoformat()
+        table.add_row(
+            dataset.id,
+            dataset.name,
+            dataset.publisher,
+            editions,
+            effective,
+            str(len(dataset.files)),
+        )
+    out.print(table, markup=False)
