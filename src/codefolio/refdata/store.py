@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from codefolio.errors import ReferenceDataError
+from codefolio.fileio import replacing
 from codefolio.refdata import parse
 from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, load_manifest, verify_file
 
@@ -155,33 +155,22 @@ def build_store(cache_dir: Path, data_dir: Path = DATA_DIR) -> BuildReport:
     for dataset in manifest.datasets:
         for file in dataset.files:
             verify_file(data_dir, file)
+    path = store_path(cache_dir)
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{STORE_NAME}.", suffix=".tmp", dir=cache_dir)
+        with replacing(path) as tmp:
+            conn = sqlite3.connect(tmp)
+            try:
+                # The temp file is thrown away on failure, so no journal is needed.
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA synchronous = OFF")
+                rows = _fill(conn, manifest, data_dir)
+            finally:
+                conn.close()
     except OSError as error:
         raise ReferenceDataError(
             f"cannot write the reference data store in {cache_dir}: {error} "
             f"(set {CACHE_ENV} to a writable folder)"
         ) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    path = store_path(cache_dir)
-    try:
-        conn = sqlite3.connect(tmp)
-        try:
-            # The temp file is thrown away on failure, so no journal is needed.
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            rows = _fill(conn, manifest, data_dir)
-        finally:
-            conn.close()
-        with tmp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return BuildReport(path=path, rows=rows, seconds=time.perf_counter() - start)
 
 
