@@ -31,6 +31,8 @@ def sample_calls(ref: ReferenceData, count: int) -> list[Callable[[], object]]:
         (ref.modifier, codes("SELECT code FROM modifier")),
         (ref.pos, codes("SELECT code FROM pos")),
         (ref.taxonomy, codes("SELECT code FROM taxonomy")),
+        (ref.icd10, codes("SELECT code FROM icd10")),
+        (ref.opps, codes("SELECT code FROM opps")),
         (ref.mue, codes("SELECT DISTINCT code FROM mue")),
         (ref.asp_history, codes("SELECT DISTINCT code FROM asp")),
         (ref.ndc, codes("SELECT ndc FROM asp_ndc WHERE quarter = '2026q1' AND ndc11 IS NOT NULL")),

@@ -55,6 +55,17 @@ def test_rebuilt_when_the_manifest_changes(tmp_path: Path) -> None:
     assert rebuilt.dataset("hcpcs").title.endswith("(edited)")
 
 
+def test_rebuilt_when_the_icd10_package_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert open_in(tmp_path).build is not None
+    assert open_in(tmp_path).build is None
+    monkeypatch.setattr(parse, "icd10_package_version", lambda: "9.9.9")
+    rebuilt = open_in(tmp_path)
+    assert rebuilt.build is not None and rebuilt.build.rows["icd10"] > 90_000
+    assert rebuilt.icd10("C50.011") is not None
+
+
 def test_a_file_that_does_not_match_the_manifest_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-import warnings
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from codefolio.errors import ReferenceDataError
@@ -52,17 +50,8 @@ _KNOWN_CODES = {
     "modifier": "SELECT code FROM modifier",
     "pos": "SELECT code FROM pos",
     "taxonomy": "SELECT code FROM taxonomy",
+    "icd10": "SELECT replace(code, '.', '') AS code FROM icd10",  # ranked undotted
 }
-
-
-def _icd() -> ModuleType:
-    """simple_icd_10_cm, imported on first use: it parses the whole tabular (about 2 s)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import simple_icd_10_cm
-
-    module: ModuleType = simple_icd_10_cm
-    return module
 
 
 class ReferenceData:
@@ -150,19 +139,12 @@ class ReferenceData:
 
     def icd10(self, code: str) -> Diagnosis | None:
         """An ICD-10-CM category, subcategory or code (not a chapter or block)."""
-        dotted = normalize_icd10(code)
-        icd = _icd()
-        if "-" in dotted or not icd.is_valid_item(dotted):
+        row = self._row("SELECT * FROM icd10 WHERE code = ?", normalize_icd10(code))
+        if row is None:
             return None
-        # "C50" names both a block and a category; only chapters and blocks alone are refused.
-        if not icd.is_category_or_subcategory(dotted):
-            return None
+        billable = bool(row.pop("billable"))
         return Diagnosis(
-            dataset="icd10cm",
-            edition=self._editions["icd10cm"],
-            code=dotted,
-            description=icd.get_description(dotted),
-            billable=icd.is_leaf(dotted),
+            dataset="icd10cm", edition=self._editions["icd10cm"], billable=billable, **row
         )
 
     # Payment and edit tables
@@ -247,9 +229,7 @@ class ReferenceData:
     def known_codes(self, kind: Kind) -> list[str]:
         """Every code of `kind` the data sets hold, sorted (NDCs as 11 digits, latest quarter)."""
         if kind not in self._known:
-            if kind == "icd10":
-                codes = [c for c in _icd().get_all_codes(False) if "-" not in c and len(c) >= 3]
-            elif kind == "ndc":
+            if kind == "ndc":
                 codes = [
                     row["ndc11"]
                     for row in self._rows(

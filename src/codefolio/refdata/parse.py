@@ -7,10 +7,13 @@ them into `date` and `Decimal`. Quirks are the ones PROVENANCE.md records.
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import re
+import warnings
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import ModuleType
 
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata.codes import get_ndc11, normalize_code
@@ -169,3 +172,31 @@ def opps_rows(path: Path) -> Iterator[Row]:
             decimal_text(row["National Unadjusted Copayment"]),
             decimal_text(row["Minimum Unadjusted Copayment"]),
         )
+
+
+ICD10_PACKAGE = "simple-icd-10-cm"
+
+
+def icd10_package_version() -> str:
+    """The installed ICD-10-CM package's version: its data is part of what the store holds."""
+    return importlib.metadata.version(ICD10_PACKAGE)
+
+
+def _icd() -> ModuleType:
+    """simple_icd_10_cm parses its whole tabular on import (about 1.5 s): done only at build."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+    module: ModuleType = simple_icd_10_cm
+    return module
+
+
+def icd10_rows() -> Iterator[Row]:
+    """Every ICD-10-CM category, subcategory and code (chapters and blocks are not codes),
+    dotted, with its description and whether it is a billable leaf."""
+    icd = _icd()
+    # A three-character code may also name a block ("C50"): list it once.
+    for code in dict.fromkeys(icd.get_all_codes(True)):
+        if icd.is_category_or_subcategory(code):
+            yield (code, icd.get_description(code), int(icd.is_leaf(code)))

@@ -26,7 +26,7 @@ from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, load_manifes
 CACHE_ENV = "CODEFOLIO_CACHE_DIR"
 STORE_NAME = "refdata.sqlite3"
 # Bump when the tables below change, so stores built by older code are rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -61,6 +61,8 @@ CREATE TABLE asp_ndc (
     package_size TEXT, package_quantity TEXT, billing_units TEXT,
     billing_units_per_package TEXT
 );
+CREATE TABLE icd10 (code TEXT PRIMARY KEY, description TEXT NOT NULL, billable INTEGER NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE opps (
     code TEXT PRIMARY KEY, short_descriptor TEXT, status_indicator TEXT NOT NULL, apc TEXT,
     relative_weight TEXT, payment_rate TEXT, national_unadjusted_copayment TEXT,
@@ -71,7 +73,7 @@ INDEXES = """
 CREATE INDEX asp_ndc_by_code ON asp_ndc (hcpcs_code, quarter);
 CREATE INDEX asp_ndc_by_ndc11 ON asp_ndc (ndc11, quarter);
 """
-TABLES = ("hcpcs", "modifier", "pos", "taxonomy", "mue", "asp", "asp_ndc", "opps")
+TABLES = ("hcpcs", "modifier", "pos", "taxonomy", "icd10", "mue", "asp", "asp_ndc", "opps")
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def _load_release(
             case "opps":
                 _insert(conn, "opps", parse.opps_rows(paths[0]))
             case "icd10cm":
-                pass  # read through simple-icd-10-cm, nothing to store
+                _insert(conn, "icd10", parse.icd10_rows())
             case _:
                 raise ReferenceDataError(f"no reader for reference data set {dataset_id!r}")
     except (KeyError, ValueError, IndexError, sqlite3.IntegrityError, ReferenceDataError) as error:
@@ -136,14 +138,22 @@ def _load_release(
         ) from None
 
 
+def _meta(manifest: Manifest) -> dict[str, str]:
+    """What the store was built from; any difference means it is stale and is rebuilt."""
+    return {
+        "manifest_sha256": manifest.sha256,
+        "schema": SCHEMA_VERSION,
+        "icd10cm_package": parse.icd10_package_version(),
+    }
+
+
 def _fill(conn: sqlite3.Connection, manifest: Manifest, data_dir: Path) -> dict[str, int]:
     conn.executescript(SCHEMA)
     for dataset in manifest.datasets:
         for release in dataset.releases:
             _load_release(conn, dataset.id, release, data_dir)
     conn.executescript(INDEXES)
-    meta = {"manifest_sha256": manifest.sha256, "schema": SCHEMA_VERSION}
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", _meta(manifest).items())
     conn.commit()
     return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
@@ -189,9 +199,7 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         current = (
-            meta.get("manifest_sha256") == manifest.sha256
-            and meta.get("schema") == SCHEMA_VERSION
-            and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            meta == _meta(manifest) and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         )
     except sqlite3.Error:
         current = False
