@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := examples/J9306.yaml examples/J9355.yaml
 OUT := out
 
-.PHONY: run test lint golden bench clean system-packages
+.PHONY: run test lint golden bench clean pdf-packages browser-packages apt-install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,22 +14,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) system-packages
+run: $(STAMP) pdf-packages
 	$(BIN)/codefolio build $(EXAMPLES) -o $(OUT) --format md,txt,html,pdf,json
 	$(BIN)/codefolio site examples -o $(OUT)/site
 
-# Debian packages the tests need, installed only when missing: headless Chromium and its
-# driver for the browser test, Pango for WeasyPrint's PDF output.
-system-packages:
-	@missing=""; \
-	test -x /usr/bin/chromium || missing="$$missing chromium chromium-driver"; \
-	/sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
-		echo "installing Debian packages:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+# Debian packages, installed only when missing: Pango for WeasyPrint's PDF output, and
+# headless Chromium with its driver for the browser test.
+pdf-packages:
+	@/sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || $(MAKE) --no-print-directory \
+		apt-install PACKAGES="libpango-1.0-0 libpangoft2-1.0-0"
 
-test: $(STAMP) system-packages
+browser-packages:
+	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory \
+		apt-install PACKAGES="chromium chromium-driver"
+
+apt-install:
+	@echo "installing Debian packages: $(PACKAGES)"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES) >/dev/null
+
+test: $(STAMP) pdf-packages browser-packages
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -40,7 +43,7 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python tests/golden/regenerate.py
 
-bench: $(STAMP) system-packages
+bench: $(STAMP) pdf-packages
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_refdata.py
 	$(BIN)/python benchmarks/bench_formats.py

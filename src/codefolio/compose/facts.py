@@ -48,10 +48,6 @@ class ReferenceFacts:
     datasets: dict[str, DataSetEdition] = field(default_factory=dict)
     """Every shipped data set by id (name, publisher, latest edition), to name what is cited."""
 
-    @property
-    def latest_asp(self) -> AspLimit | None:
-        return self.asp[-1] if self.asp else None
-
 
 def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
     """Look up everything the data sets say about the codes in `record`."""
