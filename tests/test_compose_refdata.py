@@ -252,3 +252,25 @@ def test_a_cpt_code_gets_no_invented_descriptor_but_its_data_set_figures() -> No
     assert mue.rows[0].cells[:2] == ["Practitioner", "1"]
     assert "status indicator S, APC 5694" in text
     assert not re.search(r"[Cc]hemotherapy administration", text)
+
+
+def test_asp_history_shows_a_change_of_billing_unit_and_charts_only_comparable_quarters() -> None:
+    """J2277 was priced per 1 MG in 2024q3 and per 0.25 MG from 2024q4 on."""
+    publication = publish({"code": "J2277"})
+    history = table(publication, "benchmarks", "ASP payment limit per quarter")
+    assert [row.cells[3] for row in history.rows][:2] == ["1 MG", "0.25 MG"]
+    assert history.chart is not None and history.chart.unit == "USD per 0.25 MG"
+    assert history.chart.points[0].label == "2024q4"
+    assert len(history.chart.points) == len(history.rows) - 1
+    [note] = [b for b in publication.section("benchmarks").blocks if b.type == "callout"]
+    assert note.text == (
+        "The billing unit changed: 2024q3 priced per 1 MG, the other quarters per 0.25 MG; "
+        "the chart shows only the quarters priced per 0.25 MG."
+    )
+
+
+def test_a_package_the_crosswalk_does_not_list_says_so() -> None:
+    data = example_data("J9306")
+    data["drug"]["packages"][0]["ndc"] = "12345-6789-01"
+    packages = table(publish(data), "coding_specifications", "NDC packages")
+    assert packages.rows[0].cells[-1] == "not in the ASP NDC-HCPCS Crosswalk 2026q1"

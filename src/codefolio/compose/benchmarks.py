@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from codefolio.compose.common import optional_missing, src
+from codefolio.compose.common import join_words, optional_missing, src
 from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
     MISSING_TEXT,
     Block,
+    Callout,
     Chart,
     ChartPoint,
     Paragraph,
@@ -33,7 +34,7 @@ def compose_benchmarks(record: CodeRecord, facts: ReferenceFacts) -> Section:
     priced = [limit for limit in facts.asp if limit.payment_limit is not None]
     if priced:
         blocks.append(_latest_asp(priced[-1]))
-        blocks.append(_asp_history(priced))
+        blocks.extend(_asp_history(priced))
     if facts.opps:
         blocks.append(_opps(facts.opps))
     if record.benchmarks:
@@ -91,33 +92,56 @@ def _latest_asp(limit: AspLimit) -> Paragraph:
     )
 
 
-def _asp_history(limits: list[AspLimit]) -> Table:
-    """`limits`: the quarters with a payment limit, oldest first."""
-    unit = f"USD per {limits[-1].dosage}"
-    points = [
-        ChartPoint(label=limit.quarter, value=limit.payment_limit)
-        for limit in limits
-        if limit.payment_limit is not None
-    ]
-    return Table(
+def _asp_history(limits: list[AspLimit]) -> list[Block]:
+    """`limits`: the quarters with a payment limit, oldest first. The chart compares only
+    quarters priced per the latest billing unit: a limit per 1 MG and one per 0.25 MG are
+    not comparable figures."""
+    latest = _unit_key(limits[-1].dosage)
+    comparable = [limit for limit in limits if _unit_key(limit.dosage) == latest]
+    table = Table(
         caption=f"ASP payment limit per quarter, {limits[0].quarter} to {limits[-1].quarter}",
-        columns=["Quarter", "Effective", f"Payment limit ({unit})", "Co-insurance"],
+        columns=["Quarter", "Effective", "Payment limit", "Per", "Co-insurance"],
         rows=[
             Row(
                 cells=[
                     limit.quarter,
                     _effective(limit),
                     dollars(limit.payment_limit) if limit.payment_limit is not None else "",
+                    limit.dosage,
                     f"{limit.coinsurance_percent}%"
                     if limit.coinsurance_percent is not None
-                    else MISSING_TEXT,
+                    else "not given",
                 ],
-                sources=cite(limit, "quarter", "payment_limit", "coinsurance_percent"),
+                sources=cite(limit, "quarter", "payment_limit", "dosage", "coinsurance_percent"),
             )
             for limit in limits
         ],
-        chart=Chart(unit=unit, points=points),
+        chart=Chart(
+            unit=f"USD per {limits[-1].dosage}",
+            points=[
+                ChartPoint(label=limit.quarter, value=limit.payment_limit)
+                for limit in comparable
+                if limit.payment_limit is not None
+            ],
+        ),
     )
+    left_out = [limit.quarter for limit in limits if limit not in comparable]
+    if not left_out:
+        return [table]
+    earlier = join_words(sorted({limit.dosage for limit in limits if limit not in comparable}))
+    note = Callout(
+        tone="caution",
+        text=f"The billing unit changed: {join_words(left_out)} priced per {earlier}, the "
+        f"other quarters per {limits[-1].dosage}; the chart shows only the quarters priced per "
+        f"{limits[-1].dosage}.",
+        sources=[ref for limit in limits for ref in cite(limit, "dosage")],
+    )
+    return [table, note]
+
+
+def _unit_key(dosage: str) -> str:
+    """`1 MG` and `1MG` name the same billing unit."""
+    return "".join(dosage.split()).upper()
 
 
 def _opps(rate: OppsRate) -> Paragraph:

@@ -99,7 +99,8 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
             units = format_amount(match.billing_units_per_package)
             sources += cite(match, "billing_units_per_package")
         else:
-            units = "not in the NDC-HCPCS crosswalk"
+            crosswalk_set = facts.datasets["asp-ndc"]
+            units = f"not in the {crosswalk_set.name} {crosswalk_set.edition}"
         rows.append(
             Row(
                 cells=[
