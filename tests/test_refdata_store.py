@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,20 @@ def test_first_open_builds_then_reuses(tmp_path: Path) -> None:
     again = open_in(tmp_path)
     assert again.build is None
     assert sorted(p.name for p in tmp_path.iterdir()) == [STORE_NAME]
+
+
+def test_the_building_hook_wraps_only_a_real_build(tmp_path: Path) -> None:
+    builds: list[str] = []
+
+    @contextlib.contextmanager
+    def building() -> Iterator[None]:
+        builds.append("start")
+        yield
+        builds.append("done")
+
+    assert open_reference_data(tmp_path, building=building).build is not None
+    assert open_reference_data(tmp_path, building=building).build is None
+    assert builds == ["start", "done"]
 
 
 def test_the_default_cache_dir_is_the_session_temp_dir(refdata: ReferenceData) -> None:

@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from codefolio.errors import CodefolioError
-from codefolio.refdata import ReferenceData, open_reference_data, store_needs_build
+from codefolio.refdata import ReferenceData, open_reference_data
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -20,7 +20,6 @@ def fail(error: CodefolioError) -> typer.Exit:
 
 def open_store() -> ReferenceData:
     """Open the reference data store, with a spinner when the first use has to build it."""
-    if store_needs_build():
-        with err.status("Building the reference data store (first use)…"):
-            return open_reference_data()
-    return open_reference_data()
+    return open_reference_data(
+        building=lambda: err.status("Building the reference data store (first use)…")
+    )

@@ -36,6 +36,7 @@ from codefolio.refdata.models import (
 )
 from codefolio.refdata.nearest import rank_nearest
 from codefolio.refdata.store import (
+    Building,
     BuildReport,
     build_store,
     connect_store,
@@ -75,9 +76,12 @@ class ReferenceData:
         self._quarters = {release.edition: release for release in manifest.dataset("asp").releases}
 
     @classmethod
-    def open(cls, cache_dir: Path, data_dir: Path = DATA_DIR) -> ReferenceData:
-        """Open the store in `cache_dir`, building it first if it is missing, stale or damaged."""
-        conn, manifest, build = connect_store(cache_dir, data_dir)
+    def open(
+        cls, cache_dir: Path, data_dir: Path = DATA_DIR, building: Building | None = None
+    ) -> ReferenceData:
+        """Open the store in `cache_dir`, building it first (inside `building()`) if it is
+        missing, stale or damaged."""
+        conn, manifest, build = connect_store(cache_dir, data_dir, building)
         return cls(conn, manifest, store_path(cache_dir), build)
 
     def close(self) -> None:
@@ -248,18 +252,20 @@ _DEFAULT: dict[Path, ReferenceData] = {}
 _DEFAULT_LOCK = threading.Lock()
 
 
-def open_reference_data(cache_dir: Path | None = None) -> ReferenceData:
-    """The reference data, building the store on first use.
+def open_reference_data(
+    cache_dir: Path | None = None, building: Building | None = None
+) -> ReferenceData:
+    """The reference data, building the store on first use (inside `building()`, if given).
 
     With no `cache_dir` the store lives in the default cache folder and the opened
     instance is shared for the rest of the process; an explicit folder gets a new one.
     """
     if cache_dir is not None:
-        return ReferenceData.open(cache_dir)
+        return ReferenceData.open(cache_dir, building=building)
     folder = default_cache_dir()
     with _DEFAULT_LOCK:
         if folder not in _DEFAULT:
-            _DEFAULT[folder] = ReferenceData.open(folder)
+            _DEFAULT[folder] = ReferenceData.open(folder, building=building)
         return _DEFAULT[folder]
 
 

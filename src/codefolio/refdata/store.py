@@ -12,7 +12,8 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from codefolio.errors import ReferenceDataError
 from codefolio.fileio import replacing
 from codefolio.refdata import parse
 from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, load_manifest, verify_file
+
+Building = Callable[[], AbstractContextManager[object]]
+"""What to wrap a store build in, such as a progress display."""
 
 CACHE_ENV = "CODEFOLIO_CACHE_DIR"
 STORE_NAME = "refdata.sqlite3"
@@ -210,15 +214,17 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
 
 
 def connect_store(
-    cache_dir: Path, data_dir: Path = DATA_DIR
+    cache_dir: Path, data_dir: Path = DATA_DIR, building: Building | None = None
 ) -> tuple[sqlite3.Connection, Manifest, BuildReport | None]:
-    """Open the current store, building it first when needed; returns the build if one ran."""
+    """Open the current store, building it first when needed (inside `building()`, e.g. a
+    progress spinner); returns the build if one ran."""
     manifest = load_manifest(data_dir)
     path = store_path(cache_dir)
     conn = open_current(path, manifest)
     if conn is not None:
         return conn, manifest, None
-    report = build_store(cache_dir, data_dir)
+    with building() if building else contextlib.nullcontext():
+        report = build_store(cache_dir, data_dir)
     conn = open_current(path, manifest)
     if conn is None:
         raise ReferenceDataError(f"the reference data store {path} was built but cannot be opened")
