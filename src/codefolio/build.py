@@ -15,8 +15,8 @@ from codefolio.compose import compose_publication
 from codefolio.compose.model import Publication
 from codefolio.errors import Problem, RecordError, RenderError
 from codefolio.fileio import write_atomic
-from codefolio.records import LoadedRecord, load_records
-from codefolio.refdata import ReferenceData, open_reference_data
+from codefolio.records import load_records
+from codefolio.refdata import open_reference_data
 from codefolio.render import render
 from codefolio.validation import check_record
 
@@ -55,25 +55,25 @@ def build_publications(
 
 def compose_records(record_paths: Iterable[Path]) -> list[Publication]:
     """Load every record (one error holding all problems), refuse two records for one code
-    and codes the official sets do not know, then compose each."""
+    and codes the official sets do not know, then compose each with its findings."""
     loaded = load_records(record_paths)
     _reject_duplicate_codes([(item.record.code, item.path) for item in loaded])
     refdata = open_reference_data()
     today = date.today()
-    _reject_unknown_codes(loaded, refdata, today)
-    return [compose_publication(item.record, refdata, today) for item in loaded]
-
-
-def _reject_unknown_codes(loaded: list[LoadedRecord], refdata: ReferenceData, as_of: date) -> None:
-    """A code the official sets do not know is an error: a publication must not present it."""
+    findings = [check_record(item.record, refdata, today) for item in loaded]
+    # A code the official sets do not know is an error: a publication must not present it.
     problems = [
         item.problem(finding.field, finding.message)
-        for item in loaded
-        for finding in check_record(item.record, refdata, as_of)
+        for item, found in zip(loaded, findings, strict=True)
+        for finding in found
         if finding.severity == "error"
     ]
     if problems:
         raise RecordError(problems)
+    return [
+        compose_publication(item.record, refdata, found)
+        for item, found in zip(loaded, findings, strict=True)
+    ]
 
 
 def _reject_duplicate_codes(codes: list[tuple[str, Path]]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from codefolio import __version__
@@ -20,15 +20,20 @@ from codefolio.compose.specifications import compose_specifications
 from codefolio.compose.summary import compose_summary, title_of
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import ReferenceData, open_reference_data
-from codefolio.validation import check_record, unfilled_gaps
+from codefolio.validation import Finding, check_record, unfilled_gaps
 
 
 def compose_publication(
-    record: CodeRecord, refdata: ReferenceData | None = None, as_of: date | None = None
+    record: CodeRecord,
+    refdata: ReferenceData | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> Publication:
     """The publication of `record`, with the facts of the shipped data sets (`refdata`, by
-    default the embedded store) and the findings of checking the record as of `as_of`."""
+    default the embedded store) and the `findings` of checking the record against them
+    (checked as of today when not given)."""
     refdata = refdata or open_reference_data()
+    if findings is None:
+        findings = check_record(record, refdata, date.today())
     facts = gather_facts(record, refdata)
     body = [
         compose_overview(record, facts),
@@ -59,7 +64,7 @@ def compose_publication(
         datasets=datasets,
         sections=sections,
         sources=_unique(ref for section in sections for ref in section_sources(section)),
-        findings=[str(f) for f in check_record(record, refdata, as_of or date.today())],
+        findings=[str(finding) for finding in findings],
     )
 
 
