@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from codefolio.compose import rules
 from codefolio.compose.common import join_words, missing, src
-from codefolio.compose.facts import ReferenceFacts, Sourced, site_phrase
+from codefolio.compose.facts import ReferenceFacts, Sourced, sites_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section, SourceRef
 from codefolio.records.model import CodeRecord, SiteOfService
 
@@ -24,9 +24,9 @@ def compose_claims(record: CodeRecord, facts: ReferenceFacts) -> Section:
     other = [(i, s) for i, s in indexed if (i, s) not in office and (i, s) not in facility]
     subsections = []
     if office:
-        subsections.append(_office(record, _phrases(office, facts), office))
+        subsections.append(_office(record, sites_phrase(office, facts), office))
     if facility:
-        subsections.append(_facility(record, _phrases(facility, facts)))
+        subsections.append(_facility(record, sites_phrase(facility, facts)))
     blocks: list[Block] = [
         Paragraph(
             text=f"Place of Service {site.pos}: codefolio describes claims for the office "
@@ -41,13 +41,6 @@ def compose_claims(record: CodeRecord, facts: ReferenceFacts) -> Section:
 
 def _site_refs(sites: list[tuple[int, SiteOfService]]) -> list[SourceRef]:
     return src(*(f"sites_of_service[{i}]" for i, _ in sites))
-
-
-def _phrases(sites: list[tuple[int, SiteOfService]], facts: ReferenceFacts) -> Sourced:
-    phrases = [site_phrase(site, i, facts) for i, site in sites]
-    return Sourced(
-        join_words([p.text for p in phrases]), [ref for p in phrases for ref in p.sources]
-    )
 
 
 def _code_with_modifiers(record: CodeRecord, label: str) -> ListItem:

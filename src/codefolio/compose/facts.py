@@ -6,10 +6,10 @@ something, and every data set fact is cited as `dataset@edition:key.field`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from codefolio.compose.common import src
+from codefolio.compose.common import join_words, src
 from codefolio.compose.model import DataSetEdition, SourceRef
 from codefolio.records.model import CodeRecord, SiteOfService
 from codefolio.refdata import (
@@ -22,30 +22,25 @@ from codefolio.refdata import (
     OppsRate,
     PlaceOfService,
     ReferenceData,
+    ReferenceRow,
     Taxonomy,
 )
 
 
-class Cited(Protocol):
-    """A data set row that names its own source: `dataset@edition:key.field`."""
-
-    def source(self, field: str) -> str: ...
-
-
 @dataclass(frozen=True)
 class ReferenceFacts:
-    hcpcs: HcpcsCode | None = None
-    modifiers: dict[str, Modifier] = field(default_factory=dict)
-    places: dict[str, PlaceOfService] = field(default_factory=dict)
-    taxonomies: dict[str, Taxonomy] = field(default_factory=dict)
-    diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
-    mue: list[Mue] = field(default_factory=list)
-    asp: list[AspLimit] = field(default_factory=list)
+    hcpcs: HcpcsCode | None
+    modifiers: dict[str, Modifier]
+    places: dict[str, PlaceOfService]
+    taxonomies: dict[str, Taxonomy]
+    diagnoses: dict[str, Diagnosis]
+    mue: list[Mue]
+    asp: list[AspLimit]
     """Payment limits per quarter, oldest first."""
-    ndc_packages: list[NdcPackage] = field(default_factory=list)
+    ndc_packages: list[NdcPackage]
     """The latest crosswalk quarter's packages for the code."""
-    opps: OppsRate | None = None
-    datasets: dict[str, DataSetEdition] = field(default_factory=dict)
+    opps: OppsRate | None
+    datasets: dict[str, DataSetEdition]
     """Every shipped data set by id (name, publisher, latest edition), to name what is cited."""
 
 
@@ -77,7 +72,7 @@ def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
     )
 
 
-def cite(row: Cited, *fields: str) -> list[SourceRef]:
+def cite(row: ReferenceRow, *fields: str) -> list[SourceRef]:
     """Data set references for fields of one data set row."""
     return [SourceRef(kind="dataset", ref=row.source(name)) for name in fields]
 
@@ -111,3 +106,11 @@ def site_phrase(site: SiteOfService, index: int, facts: ReferenceFacts) -> Sourc
         sources += cite(facts.places[site.pos], "name")
     text = f"Place of Service {site.pos} ({name})" if name else f"Place of Service {site.pos}"
     return Sourced(text, sources)
+
+
+def sites_phrase(sites: Iterable[tuple[int, SiteOfService]], facts: ReferenceFacts) -> Sourced:
+    """Sites of service (with their index in the record) as one phrase, citing each."""
+    phrases = [site_phrase(site, index, facts) for index, site in sites]
+    return Sourced(
+        join_words([p.text for p in phrases]), [ref for p in phrases for ref in p.sources]
+    )

@@ -6,18 +6,10 @@ from datetime import date
 
 from codefolio.compose import rules
 from codefolio.compose.common import code_phrase, join_words, missing, sentence, src
-from codefolio.compose.facts import ReferenceFacts, Sourced, cite, descriptor_of, site_phrase
+from codefolio.compose.facts import ReferenceFacts, cite, descriptor_of, sites_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import HcpcsCode
-
-
-def sites_phrase(record: CodeRecord, facts: ReferenceFacts) -> Sourced:
-    """All sites of service as one phrase, citing each code and name."""
-    phrases = [site_phrase(site, i, facts) for i, site in enumerate(record.sites_of_service)]
-    return Sourced(
-        join_words([p.text for p in phrases]), [ref for p in phrases for ref in p.sources]
-    )
 
 
 def compose_overview(record: CodeRecord, facts: ReferenceFacts) -> Section:
@@ -42,7 +34,7 @@ def compose_overview(record: CodeRecord, facts: ReferenceFacts) -> Section:
         else missing("service_type")
     )
     if record.sites_of_service:
-        sites = sites_phrase(record, facts)
+        sites = sites_phrase(enumerate(record.sites_of_service), facts)
         blocks.append(
             Paragraph(label="Typical Sites of Service", text=sites.text, sources=sites.sources)
         )

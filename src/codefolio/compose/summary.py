@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from codefolio.compose.common import code_phrase, join_words, sentence, src
-from codefolio.compose.facts import ReferenceFacts, descriptor_of
+from codefolio.compose.facts import ReferenceFacts, descriptor_of, sites_phrase
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Section, SourceRef
-from codefolio.compose.overview import sites_phrase
 from codefolio.records.model import CodeRecord
 from codefolio.records.required import MissingElement
 
@@ -76,7 +75,7 @@ def _what_it_is(record: CodeRecord, facts: ReferenceFacts) -> Paragraph:
         text += f" Service type: {sentence(record.service_type)}"
         sources += src("service_type")
     if record.sites_of_service:
-        sites = sites_phrase(record, facts)
+        sites = sites_phrase(enumerate(record.sites_of_service), facts)
         text += f" Typical sites of service: {sites.text}."
         sources += sites.sources
     return Paragraph(text=text, sources=sources)
