@@ -95,8 +95,8 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
     for i, package in enumerate(drug.packages):
         sources = src(f"drug.packages[{i}]")
         match = crosswalk.get(normalize_ndc(package.ndc))
-        if match and match.billing_units_per_package is not None:
-            units = format_amount(match.billing_units_per_package)
+        if match:
+            units = _crosswalk_number(match.billing_units_per_package)
             sources += cite(match, "billing_units_per_package")
         else:
             crosswalk_set = facts.datasets["asp-ndc"]
