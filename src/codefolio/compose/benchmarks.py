@@ -125,13 +125,14 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
             ],
         ),
     )
-    left_out = [limit.quarter for limit in limits if limit not in comparable]
+    left_out = [limit for limit in limits if limit not in comparable]
     if not left_out:
         return [table]
-    earlier = join_words(sorted({limit.dosage for limit in limits if limit not in comparable}))
+    quarters = join_words([limit.quarter for limit in left_out])
+    earlier = join_words(sorted({limit.dosage for limit in left_out}))
     note = Callout(
         tone="caution",
-        text=f"The billing unit changed: {join_words(left_out)} priced per {earlier}, the "
+        text=f"The billing unit changed: {quarters} priced per {earlier}, the "
         f"other quarters per {limits[-1].dosage}; the chart shows only the quarters priced per "
         f"{limits[-1].dosage}.",
         sources=[ref for limit in limits for ref in cite(limit, "dosage")],
