@@ -115,13 +115,8 @@ def test_ndc_not_in_the_crosswalk_for_this_code_is_a_warning() -> None:
     data["drug"]["packages"][0]["ndc"] = "50242-0132-01"  # trastuzumab's NDC
     assert findings(data) == [
         "warning: drug.packages[0].ndc: NDC 50242-0132-01 maps to J9355 in the "
-        f"{_crosswalk()}, not to J9306"
+        f"{_dataset('asp-ndc')}, not to J9306"
     ]
-
-
-def _crosswalk() -> str:
-    entry = open_reference_data().dataset("asp-ndc")
-    return f"{entry.name} {entry.edition}"
 
 
 def test_category_diagnosis_is_a_warning() -> None:

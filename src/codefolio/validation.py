@@ -180,7 +180,7 @@ def _newer_listings(code: str, ref: ReferenceData) -> list[str]:
     mue = ref.dataset("mue")
     found = []
     if ref.mue(code) and mue.effective and since and mue.effective > since:
-        found.append(f"{mue.name} {mue.edition}")
+        found.append(_edition(ref, "mue"))
     later = [
         limit
         for limit in ref.asp_history(code)
@@ -273,11 +273,10 @@ def _check_diagnoses(record: CodeRecord, ref: ReferenceData) -> Iterator[Finding
 def _check_packages(record: CodeRecord, ref: ReferenceData) -> Iterator[Finding]:
     if not record.drug:
         return
+    name = _edition(ref, "asp-ndc")
     for index, package in enumerate(record.drug.packages):
         rows = ref.ndc(package.ndc)
         field: FieldPath = ("drug", "packages", index, "ndc")
-        crosswalk = ref.dataset("asp-ndc")
-        name = f"{crosswalk.name} {crosswalk.edition}"
         if not rows:
             yield Finding("warning", field, f"NDC {package.ndc} is not in the {name}")
         elif all(row.hcpcs_code != record.code for row in rows):
