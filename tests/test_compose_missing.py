@@ -56,7 +56,7 @@ RULE_TEXT = " ".join(
 def assert_nothing_invented(publication: Publication, data: dict[str, Any]) -> None:
     """Every code, modifier and payer the output names is in the record, a cited rule, or
     the key of a data set entry the publication cites (`asp-ndc@2026q1:<code>.<ndc>.field`)."""
-    cited = " ".join(ref.ref for ref in publication.sources if ref.kind == "dataset")
+    cited = " ".join(ref.ref for ref in publication.sources if ref.kind in ("dataset", "rule"))
     allowed = json.dumps(data, ensure_ascii=False) + " " + RULE_TEXT + " " + cited
     for fmt, text in rendered_texts(publication).items():
         for token in set(CODE_TOKEN.findall(text)) | set(MODIFIER_TOKEN.findall(text)):

@@ -50,8 +50,8 @@ def test_the_default_cache_dir_is_the_session_temp_dir(refdata: ReferenceData) -
     assert os.environ["CODEFOLIO_CACHE_DIR"]
     assert default_cache_dir() == Path(os.environ["CODEFOLIO_CACHE_DIR"])
     assert refdata.path == default_cache_dir() / STORE_NAME
-    assert open_reference_data() is refdata  # shared for the process
-    assert open_reference_data(default_cache_dir()) is not refdata
+    assert open_reference_data() is open_reference_data()  # shared for the process
+    assert open_reference_data(default_cache_dir()) is not open_reference_data()
 
 
 def test_rebuilt_when_the_manifest_changes(tmp_path: Path) -> None:

@@ -69,8 +69,8 @@ def test_header_names_code_descriptor_editions(j9306_page: Element) -> None:
         "HCPCS Level II, edition 2025-10 (CMS)",
         "Place of Service Code Set, edition 2024-05-02 (CMS)",
         "ASP NDC-HCPCS Crosswalk, edition 2026q1 (CMS)",
-        "Health Care Provider Taxonomy, edition 25.1 (NUCC)",
         "Medically Unlikely Edits, edition 2026-04-01 (CMS)",
+        "Health Care Provider Taxonomy, edition 25.1 (NUCC)",
         "ASP Medicare Part B Drug Payment Limits, edition 2024q1 to 2026q1 (CMS)",
         "OPPS Addendum B, edition 2025-10 (CMS)",
         "ICD-10-CM, edition 2026-04-01 (CDC/NCHS)",
@@ -101,7 +101,6 @@ def test_tables_have_captions_and_column_headers(j9306_page: Element) -> None:
     tables = {t.find("caption").text: t for t in j9306_page.iter("table")}
     assert list(tables) == [
         "NDC packages",
-        "Doses",
         "Modifiers",
         "Provider taxonomies (NUCC)",
         "Administration codes",
@@ -109,6 +108,12 @@ def test_tables_have_captions_and_column_headers(j9306_page: Element) -> None:
         "Medically Unlikely Edits (units per patient per day, by setting)",
         "ASP payment limit per quarter, 2024q1 to 2026q1",
         "Benchmarks from the input",
+        "CMS-1500 item 24 lines",
+        "837P service lines (loops 2400 and 2410); {charge} and {date} are the line charge "
+        "and the date of service",
+        "UB-04 lines (type of bill 013x)",
+        "837I service lines (loops 2400 and 2410); {charge} and {date} are the line charge "
+        "and the date of service",
     ]
     for table in tables.values():
         assert all(th.attrs["scope"] == "col" for th in table.iter("th"))
@@ -120,9 +125,11 @@ def test_tables_have_captions_and_column_headers(j9306_page: Element) -> None:
     ndc = tables["NDC packages"].find("tbody").find("tr")
     assert [td.own_text for td in ndc.iter("td")] == [
         "50242-0145-01",
+        "50242014501",
         "420 mg/14 mL single-dose vial",
         "420 mg",
         "Single-dose",
+        "ML 14",
         "420",
     ]
 

@@ -11,9 +11,17 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from codefolio.billing.pairing import pairings
+from codefolio.billing.units import (
+    ConversionError,
+    convert,
+    parse_billing_unit,
+    parse_concentration,
+)
 from codefolio.errors import Problem, RecordError
 from codefolio.records import MissingElement, missing_elements, read_record
 from codefolio.records.fields import HCPCS_PATTERN
@@ -68,6 +76,8 @@ def check_record(record: CodeRecord, ref: ReferenceData, as_of: date) -> list[Fi
             )
         ),
         *_check_packages(record, ref),
+        *_check_billing(record, ref),
+        *_check_pairing(record),
     ]
 
 
@@ -285,6 +295,51 @@ def _check_packages(record: CodeRecord, ref: ReferenceData) -> Iterator[Finding]
                 "warning",
                 field,
                 f"NDC {package.ndc} maps to {codes} in the {name}, not to {record.code}",
+            )
+
+
+def _check_billing(record: CodeRecord, ref: ReferenceData) -> Iterator[Finding]:
+    """The input's billing unit against the HCPCS descriptor's, and doses and packages that
+    cannot be expressed in it (so their worked example cannot be computed)."""
+    drug = record.drug
+    if not drug:
+        return
+    official = ref.hcpcs(record.code)
+    stated = parse_billing_unit(official.long_description) if official else None
+    given = parse_billing_unit(drug.billing_unit) if drug.billing_unit else None
+    if given and stated and given != stated:
+        yield Finding(
+            "warning",
+            ("drug", "billing_unit"),
+            f"{drug.billing_unit!r} differs from the billing unit {str(stated)!r} the "
+            f"descriptor states in {_edition(ref, 'hcpcs')}; worked examples use the input's",
+        )
+    unit = given or stated
+    if unit is None:
+        return
+    concentration = parse_concentration(drug.concentration) if drug.concentration else None
+    amounts: list[tuple[FieldPath, Decimal | None, str | None]] = [
+        (("drug", "packages", i, "unit"), p.amount, p.unit) for i, p in enumerate(drug.packages)
+    ]
+    amounts += [(("drug", "doses", i, "unit"), d.amount, d.unit) for i, d in enumerate(drug.doses)]
+    for field, amount, measure in amounts:
+        if amount is None or measure is None:
+            continue
+        try:
+            convert(amount, measure, unit.unit, concentration)
+        except ConversionError as exc:
+            yield Finding("warning", field, f"no worked example: {exc}")
+
+
+def _check_pairing(record: CodeRecord) -> Iterator[Finding]:
+    codes = [entry.code for entry in record.administration_codes]
+    for pairing in pairings(codes):
+        if not pairing.primary_present:
+            yield Finding(
+                "warning",
+                ("administration_codes", codes.index(pairing.add_on), "code"),
+                f"{pairing.add_on} is an add-on code, reported only with "
+                f"{' or '.join(pairing.primaries)}, which the record does not list",
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from codefolio.billing.mue import MUE_SETTINGS
 from codefolio.compose.common import join_words, optional_missing, src
 from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
@@ -19,12 +20,6 @@ from codefolio.compose.model import (
 )
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import AspLimit, Mue, OppsRate
-
-_SETTINGS = {
-    "practitioner": "Practitioner",
-    "outpatient_hospital": "Outpatient hospital",
-    "dme_supplier": "DME supplier",
-}
 
 
 def compose_benchmarks(record: CodeRecord, facts: ReferenceFacts) -> Section:
@@ -56,7 +51,7 @@ def _mue_table(rows: list[Mue]) -> Table:
         rows=[
             Row(
                 cells=[
-                    _SETTINGS.get(row.setting, row.setting),
+                    MUE_SETTINGS.get(row.setting, row.setting),
                     str(row.value),
                     f"{row.mai} ({row.mai_description})",
                     row.rationale,

@@ -31,6 +31,8 @@ from codefolio.refdata import (
 class ReferenceFacts:
     hcpcs: HcpcsCode | None
     modifiers: dict[str, Modifier]
+    wastage_modifiers: dict[str, Modifier]
+    """JW and JZ, which worked examples put on drug lines whether or not the input lists them."""
     places: dict[str, PlaceOfService]
     taxonomies: dict[str, Taxonomy]
     diagnoses: dict[str, Diagnosis]
@@ -61,6 +63,7 @@ def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
     return ReferenceFacts(
         hcpcs=ref.hcpcs(record.code),
         modifiers=modifiers,
+        wastage_modifiers={code: hit for code in ("JW", "JZ") if (hit := ref.modifier(code))},
         places=places,
         taxonomies=taxonomies,
         diagnoses=diagnoses,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from codefolio.compose.common import join_words, missing, optional_missing, src
+from codefolio.billing.pairing import PAIRING_RULE, pairings
+from codefolio.compose.common import join_words, missing, optional_missing, rule, sentence, src
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Row, Section, Table
 from codefolio.records.model import CodeRecord, infer_code_system
 
@@ -20,6 +21,7 @@ def compose_pairings(record: CodeRecord) -> Section:
                 sources=src("code", "administration_codes"),
             )
         )
+        blocks.extend(_add_on_paragraphs(record))
         blocks.append(
             _code_table(
                 "Administration codes",
@@ -42,6 +44,33 @@ def compose_pairings(record: CodeRecord) -> Section:
     if not blocks:
         blocks.append(optional_missing("related_codes", "Billing pairings"))
     return Section(id="pairings", title="Common Billing Pairings", blocks=blocks)
+
+
+def _add_on_paragraphs(record: CodeRecord) -> list[Paragraph]:
+    """Add-on administration codes, their primary codes (CPT instructions) and what the
+    input says about the add-on's timing."""
+    codes = [entry.code for entry in record.administration_codes]
+    blocks = []
+    for pairing in pairings(codes):
+        entry = record.administration_codes[codes.index(pairing.add_on)]
+        primaries = " or ".join(pairing.primaries)
+        status = (
+            "which the input lists too"
+            if pairing.primary_present
+            else "none of which the input lists: check the record"
+        )
+        blocks.append(
+            Paragraph(
+                text=f"{pairing.add_on} is an add-on code, reported only together with "
+                f"{primaries}, {status}."
+                + (f" The input's note on it: {sentence(entry.note)}" if entry.note else ""),
+                sources=[
+                    *src(f"administration_codes[{codes.index(pairing.add_on)}]"),
+                    rule(f"{PAIRING_RULE}: {pairing.add_on} with {primaries}"),
+                ],
+            )
+        )
+    return blocks
 
 
 def _code_table(

@@ -18,6 +18,7 @@ from codefolio.compose.payers import compose_payers
 from codefolio.compose.references import cited_datasets, compose_references
 from codefolio.compose.specifications import compose_specifications
 from codefolio.compose.summary import compose_summary, title_of
+from codefolio.compose.worked import work_billing
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.validation import Finding, check_record, unfilled_gaps
@@ -35,13 +36,14 @@ def compose_publication(
     if findings is None:
         findings = check_record(record, refdata, date.today())
     facts = gather_facts(record, refdata)
+    work = work_billing(record, facts)
     body = [
         compose_overview(record, facts),
-        compose_specifications(record, facts),
+        compose_specifications(record, facts, work),
         compose_payers(record),
         compose_pairings(record),
         compose_benchmarks(record, facts),
-        compose_claims(record, facts),
+        compose_claims(record, facts, work),
         compose_documentation(record),
         compose_diagnoses(record, facts),
     ]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from codefolio.billing.ndc import normalize_ndc
+from codefolio.billing.units import ROUNDING_RULE, format_quantity
 from codefolio.compose.common import (
     format_amount,
     missing,
     optional_missing,
     paragraphs,
+    sentence,
     src,
 )
 from codefolio.compose.facts import ReferenceFacts, cite
@@ -20,18 +23,19 @@ from codefolio.compose.model import (
     Section,
     Table,
 )
+from codefolio.compose.worked import ROUNDING, BillingWork, worked_dose
 from codefolio.records.model import CodeRecord, Drug
-from codefolio.refdata import NdcPackage, normalize_ndc
+from codefolio.refdata import NdcPackage
 from codefolio.validation import CPT_MODIFIERS
 
 
-def compose_specifications(record: CodeRecord, facts: ReferenceFacts) -> Section:
+def compose_specifications(record: CodeRecord, facts: ReferenceFacts, work: BillingWork) -> Section:
     return Section(
         id="specifications",
         title="Clinical & Coding Specifications",
         subsections=[
             _clinical_context(record),
-            _coding_specifications(record, facts),
+            _coding_specifications(record, facts, work),
             _modifiers(record, facts),
             _taxonomies(record, facts),
         ],
@@ -50,35 +54,50 @@ def _clinical_context(record: CodeRecord) -> Section:
     return Section(id="clinical_context", title="Clinical Context", blocks=blocks)
 
 
-def _coding_specifications(record: CodeRecord, facts: ReferenceFacts) -> Section:
+def _coding_specifications(record: CodeRecord, facts: ReferenceFacts, work: BillingWork) -> Section:
     blocks: list[Block] = []
     drug = record.drug
-    if drug and drug.billing_unit:
+    if work.unit:
+        origin = (
+            "" if record.drug and record.drug.billing_unit else ", as its HCPCS descriptor states"
+        )
         blocks.append(
             Paragraph(
                 label="Billing unit",
-                text=f"one unit of {record.code} = {drug.billing_unit}",
-                sources=src("code", "drug.billing_unit"),
+                text=f"one unit of {record.code} = {work.unit.unit}{origin}",
+                sources=[*src("code"), *work.unit.sources],
+            )
+        )
+    elif work.unit_problem:
+        blocks.append(
+            Paragraph(
+                label="Billing unit",
+                text=f"{sentence(work.unit_problem)} {MISSING_TEXT}",
+                sources=cite(facts.hcpcs, "long_description") if facts.hcpcs else [],
+            )
+        )
+    if work.concentration:
+        blocks.append(
+            Paragraph(
+                label="Concentration",
+                text=f"{record.drug.concentration if record.drug else ''} "
+                f"({format_quantity(work.concentration.per_ml)} {work.concentration.unit} per mL)",
+                sources=src("drug.concentration"),
             )
         )
     if drug and drug.packages:
         blocks.append(_packages(drug, facts))
     elif facts.ndc_packages:
         blocks.append(_crosswalk_packages(facts.ndc_packages))
-    if drug and drug.doses:
+    if work.doses:
         blocks.append(
-            Table(
-                caption="Doses",
-                columns=["Dose", "Amount"],
-                rows=[
-                    Row(
-                        cells=[dose.label, f"{format_amount(dose.amount)} {dose.unit}"],
-                        sources=src(f"drug.doses[{i}]"),
-                    )
-                    for i, dose in enumerate(drug.doses)
-                ],
+            Paragraph(
+                label="Units",
+                text=f"the dose divided by the billing unit; {ROUNDING_RULE}.",
+                sources=[ROUNDING],
             )
         )
+        blocks.extend(worked_dose(record, worked) for worked in work.doses)
     if not blocks:
         blocks.append(optional_missing("drug", "Billing unit, packages and doses"))
     return Section(id="coding_specifications", title="Coding Specifications", blocks=blocks)
@@ -105,11 +124,15 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
             Row(
                 cells=[
                     package.ndc,
+                    normalize_ndc(package.ndc),
                     package.description or MISSING_TEXT,
                     f"{format_amount(package.amount)} {package.unit or ''}".strip()
                     if package.amount is not None
                     else MISSING_TEXT,
                     dose_kind(package.single_dose),
+                    f"{package.ndc_unit} {format_amount(package.ndc_quantity)}"
+                    if package.ndc_unit and package.ndc_quantity
+                    else MISSING_TEXT,
                     units,
                 ],
                 sources=sources,
@@ -117,7 +140,15 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
         )
     return Table(
         caption="NDC packages",
-        columns=["NDC", "Package", "Amount", "Container", "Billing units per package"],
+        columns=[
+            "NDC",
+            "NDC on claims (11-digit)",
+            "Package",
+            "Amount",
+            "Container",
+            "NDC unit and quantity per package",
+            "Billing units per package",
+        ],
         rows=rows,
     )
 

@@ -8,12 +8,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from codefolio.billing.ndc import NdcError, normalize_ndc
+from codefolio.billing.units import (
+    ConversionError,
+    parse_billing_unit,
+    parse_concentration,
+    unit_word,
+)
 
 # Longest text any single field may hold: a vignette is a paragraph or three, not a book.
 MAX_TEXT_CHARS = 20_000
@@ -164,3 +170,36 @@ def _check_ndc(value: str) -> str:
 
 
 NdcCode = Annotated[str, Field(strict=True), AfterValidator(_check_ndc)]
+
+
+def _check_unit(value: str) -> str:
+    try:
+        unit_word(value)
+    except ConversionError as exc:
+        raise PydanticCustomError("unit", str(exc)) from None
+    return value
+
+
+def _check_billing_unit(value: str) -> str:
+    if parse_billing_unit(value) is None:
+        raise PydanticCustomError(
+            "billing_unit",
+            "{value} is not a billing unit; write the quantity one unit stands for, such as "
+            "1 mg, 10 mg, up to 250 mg, 1 ml, 100 units or per vial",
+            {"value": repr(value)},
+        )
+    return value
+
+
+def _check_concentration(value: str) -> str:
+    try:
+        parse_concentration(value)
+    except ConversionError as exc:
+        raise PydanticCustomError("concentration", str(exc)) from None
+    return value
+
+
+UnitText = Annotated[Text, AfterValidator(_check_unit)]
+BillingUnitText = Annotated[Text, AfterValidator(_check_billing_unit)]
+ConcentrationText = Annotated[Text, AfterValidator(_check_concentration)]
+NdcUnit = Literal["UN", "ML", "GR", "F2", "ME"]

@@ -22,13 +22,17 @@ from codefolio.records.fields import (
     CPT_PATTERN,
     HCPCS_PATTERN,
     BillingCode,
+    BillingUnitText,
+    ConcentrationText,
     Icd10Code,
     ModifierCode,
     NdcCode,
+    NdcUnit,
     NumberText,
     PosCode,
     TaxonomyCode,
     Text,
+    UnitText,
 )
 
 RECORD_FORMAT: Literal["codefolio/1"] = "codefolio/1"
@@ -64,14 +68,18 @@ class Package(_Strict):
     ndc: NdcCode
     description: Text | None = None
     amount: PositiveAmount | None = None
-    unit: Text | None = None
+    unit: UnitText | None = None
     single_dose: bool | None = None
+    ndc_unit: NdcUnit | None = None
+    """The NDC unit of measure qualifier reported on claims (UN, ML, GR, F2, ME)."""
+    ndc_quantity: PositiveAmount | None = None
+    """How many of `ndc_unit` one package holds (14 for a 14 mL vial reported in ML)."""
 
 
 class Dose(_Strict):
     label: Text
     amount: PositiveAmount
-    unit: Text
+    unit: UnitText
 
 
 class Drug(_Strict):
@@ -79,7 +87,9 @@ class Drug(_Strict):
     brand_names: list[Text] = []
     category: Text | None = None
     route: Text | None = None
-    billing_unit: Text | None = None
+    billing_unit: BillingUnitText | None = None
+    concentration: ConcentrationText | None = None
+    """Drug per volume ("30 mg/mL", "420 mg/14 mL"), to turn mL into mg and back."""
     packages: list[Package] = []
     doses: list[Dose] = []
 
