@@ -13,6 +13,7 @@ from rich.table import Table
 from codefolio import __version__
 from codefolio.build import build_publications
 from codefolio.catalog import build_site
+from codefolio.cli.catalog import catalog_app
 from codefolio.cli.output import err, fail, open_store, out
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(refdata_app, name="refdata")
+app.add_typer(catalog_app, name="catalog")
 app.command()(lookup)
 
 RecordsArg = Annotated[

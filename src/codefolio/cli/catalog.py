@@ -1,0 +1,97 @@
+"""`codefolio catalog build`: a whole catalogue from a folder of records or a sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from codefolio.catalog.build import build_catalog
+from codefolio.cli.output import err, fail, open_store, out
+from codefolio.errors import CodefolioError
+from codefolio.render import RENDERERS, parse_formats
+
+catalog_app = typer.Typer(
+    help="Build whole catalogues: many records into publications, an index and a report.",
+    no_args_is_help=True,
+)
+
+
+class _Bar:
+    """A Rich progress bar on stderr for the publications being built."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("Publishing", total=None, visible=False)
+
+    def start(self, total: int) -> None:
+        self.progress.update(self.task, total=total, visible=total > 0)
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+
+@catalog_app.command("build")
+def build_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SOURCE",
+            help="A folder of record files (.yaml, .yml, .json) or a catalogue sheet "
+            "(.csv or .xlsx, one row per code).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the catalogue.")
+    ] = Path("catalog"),
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMATS",
+            help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
+        ),
+    ] = "md,html,json",
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes (default: one per CPU).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Build every record of SOURCE into DIR: publications, index.html and the report.
+
+    Unchanged publications are skipped; a failing record does not stop the others, and
+    all failures are listed at the end (exit 1).
+    """
+    try:
+        names = parse_formats(formats)
+        open_store()  # shows a spinner when the first use builds the store
+        columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, TimeRemainingColumn(), console=err, transient=True) as bar:
+            result = build_catalog(
+                source, output, names, strict=strict, workers=jobs, progress=_Bar(bar)
+            )
+    except CodefolioError as error:
+        raise fail(error) from None
+    out.print(
+        f"{len(result.built)} built, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed, {len(result.failures)} failed in {output}; "
+        f"report: {output / 'report.html'}",
+        markup=False,
+    )
+    if result.failures:
+        err.print(f"{len(result.failures)} record(s) failed:", markup=False)
+        for failure in result.failures:
+            for number, problem in enumerate(failure.problems):
+                err.print(f"{'  ' if number else '✗ '}{problem}", markup=False)
+        raise typer.Exit(1)
