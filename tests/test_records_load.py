@@ -152,15 +152,15 @@ def test_the_issue_example_message(tmp_path: Path) -> None:
         ),
         pytest.param(
             "code: J9306\ndrug:\n  packages:\n    - ndc: '5024201450'\n",
-            "bad.yaml:4 drug.packages[0].ndc: '5024201450' is a 10-digit NDC without hyphens, "
-            "which is ambiguous (4-4-2, 5-3-2 or 5-4-1); write it with its hyphens, such as "
-            "50242-0145-01",
+            "bad.yaml:4 drug.packages[0].ndc: NDC '5024201450' is 10 digits without hyphens, "
+            "which is ambiguous (4-4-2, 5-3-2 and 5-4-1 pad to 11 digits differently): write it "
+            "with its hyphens, such as 50242-0145-01, or as 11 digits",
             id="ndc-ambiguous",
         ),
         pytest.param(
             "code: J9306\ndrug:\n  packages:\n    - ndc: 50242-145\n",
-            "bad.yaml:4 drug.packages[0].ndc: '50242-145' is not a valid NDC (expected 4-4-2, "
-            "5-3-2, 5-4-1 or 5-4-2 digits with hyphens, or 11 digits)",
+            "bad.yaml:4 drug.packages[0].ndc: '50242-145' is not an NDC (expected 10 digits "
+            "hyphenated 4-4-2, 5-3-2 or 5-4-1, or 11 digits 5-4-2 with or without hyphens)",
             id="ndc-malformed",
         ),
         pytest.param(

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from codefolio.billing.ndc import NdcError, normalize_ndc
+
 # Longest text any single field may hold: a vignette is a paragraph or three, not a book.
 MAX_TEXT_CHARS = 20_000
 
@@ -154,26 +156,11 @@ Icd10Code = Annotated[
 
 
 def _check_ndc(value: str) -> str:
-    ndc = value.strip()
-    if re.fullmatch(r"[0-9]{10}", ndc):
-        raise PydanticCustomError(
-            "ndc_ambiguous",
-            "{value} is a 10-digit NDC without hyphens, which is ambiguous (4-4-2, 5-3-2 or "
-            "5-4-1); write it with its hyphens, such as 50242-0145-01",
-            {"value": repr(value)},
-        )
-    if not re.fullmatch(
-        r"[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}-[0-9]{2}|[0-9]{5}-[0-9]{4}-[0-9]{1,2}"
-        r"|[0-9]{11}",
-        ndc,
-    ):
-        raise PydanticCustomError(
-            "code_shape",
-            "{value} is not a valid NDC (expected 4-4-2, 5-3-2, 5-4-1 or 5-4-2 digits with "
-            "hyphens, or 11 digits)",
-            {"value": repr(value)},
-        )
-    return ndc
+    try:
+        normalize_ndc(value)
+    except NdcError as exc:
+        raise PydanticCustomError("ndc", str(exc)) from None
+    return value.strip()
 
 
 NdcCode = Annotated[str, Field(strict=True), AfterValidator(_check_ndc)]

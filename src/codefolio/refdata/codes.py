@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
+from codefolio.billing import ndc as billing_ndc
 from codefolio.errors import ReferenceDataError
 
 Kind = Literal["hcpcs", "modifier", "pos", "taxonomy", "icd10", "ndc"]
@@ -20,9 +21,6 @@ _POS = re.compile(r"\d{2}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
 _TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
 _ICD10 = re.compile(r"[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?")
-_NDC_HYPHENATED = re.compile(r"(\d{4,5})-(\d{3,4})-(\d{1,2})")
-# The three 10-digit NDC configurations and how each pads to 5-4-2 (FDA; CMS billing).
-_NDC_SEGMENTS = {(4, 4, 2), (5, 3, 2), (5, 4, 1)}
 
 
 def normalize_code(code: str) -> str:
@@ -37,33 +35,11 @@ def normalize_icd10(code: str) -> str:
 
 
 def normalize_ndc(ndc: str) -> str:
-    """The 11-digit 5-4-2 NDC without hyphens, from any hyphenated 10-digit form or 11 digits.
-
-    An unhyphenated 10-digit NDC is ambiguous (4-4-2, 5-3-2 or 5-4-1 pad differently),
-    so it is refused rather than guessed.
-    """
-    text = normalize_code(ndc)
-    if re.fullmatch(r"\d{11}", text):
-        return text
-    if re.fullmatch(r"\d{10}", text):
-        raise ReferenceDataError(
-            f"NDC {ndc.strip()!r} is 10 digits without hyphens, which is ambiguous: write it "
-            "hyphenated (4-4-2, 5-3-2 or 5-4-1) or as 11 digits (5-4-2)"
-        )
-    match = _NDC_HYPHENATED.fullmatch(text)
-    if match is None:
-        raise ReferenceDataError(
-            f"{ndc.strip()!r} is not an NDC (expected 11 digits, or 10 digits hyphenated "
-            "4-4-2, 5-3-2 or 5-4-1)"
-        )
-    labeler, product, package = match.groups()
-    lengths = (len(labeler), len(product), len(package))
-    if lengths not in _NDC_SEGMENTS and lengths != (5, 4, 2):
-        raise ReferenceDataError(
-            f"NDC {ndc.strip()!r} has segments {'-'.join(map(str, lengths))}; expected "
-            "4-4-2, 5-3-2, 5-4-1 or 5-4-2"
-        )
-    return labeler.zfill(5) + product.zfill(4) + package.zfill(2)
+    """`billing.ndc.normalize_ndc`, failing as a reference-data error for lookups."""
+    try:
+        return billing_ndc.normalize_ndc(ndc)
+    except billing_ndc.NdcError as exc:
+        raise ReferenceDataError(str(exc)) from None
 
 
 def get_ndc11(ndc: str) -> str | None:
@@ -72,11 +48,6 @@ def get_ndc11(ndc: str) -> str | None:
         return normalize_ndc(ndc)
     except ReferenceDataError:
         return None
-
-
-def format_ndc11(ndc11: str) -> str:
-    """5-4-2 hyphenated form of an 11-digit NDC, as the CMS crosswalk prints it."""
-    return f"{ndc11[:5]}-{ndc11[5:9]}-{ndc11[9:]}"
 
 
 def is_cpt_shaped(code: str) -> bool:
@@ -99,7 +70,7 @@ def infer_kind(code: str) -> Kind | None:
         return "modifier"
     if _TAXONOMY.fullmatch(text):
         return "taxonomy"
-    if re.fullmatch(r"\d{11}", text) or _NDC_HYPHENATED.fullmatch(text):
+    if re.fullmatch(r"\d{11}|\d{4,5}-\d{3,4}-\d{1,2}", text):
         return "ndc"
     if re.fullmatch(r"\d{10}", text):
         return "ndc"  # ambiguous, but only an NDC has this shape; lookup explains why

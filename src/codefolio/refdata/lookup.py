@@ -13,10 +13,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from codefolio.billing.ndc import format_ndc11
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata.codes import (
     Kind,
-    format_ndc11,
     normalize_code,
     normalize_icd10,
     normalize_ndc,
