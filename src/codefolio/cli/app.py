@@ -13,7 +13,7 @@ from rich.table import Table
 from codefolio import __version__
 from codefolio.build import build_publications
 from codefolio.catalog import build_site
-from codefolio.cli.catalog import catalog_app
+from codefolio.cli.catalog import catalog_app, scaffold
 from codefolio.cli.output import err, fail, open_store, out
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
@@ -31,6 +31,7 @@ app = typer.Typer(
 app.add_typer(refdata_app, name="refdata")
 app.add_typer(catalog_app, name="catalog")
 app.command()(lookup)
+app.command()(scaffold)
 
 RecordsArg = Annotated[
     list[Path],

@@ -1,7 +1,9 @@
-"""`codefolio catalog build`: a whole catalogue from a folder of records or a sheet."""
+"""`codefolio catalog build` (a whole catalogue from a folder of records or a sheet) and
+`codefolio scaffold` (starter records for code ranges)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from codefolio.catalog.build import build_catalog
+from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.output import err, fail, open_store, out
 from codefolio.errors import CodefolioError
 from codefolio.render import RENDERERS, parse_formats
@@ -95,3 +98,60 @@ def build_command(
             for number, problem in enumerate(failure.problems):
                 err.print(f"{'  ' if number else '✗ '}{problem}", markup=False)
         raise typer.Exit(1)
+
+
+def scaffold(
+    codes: Annotated[
+        str,
+        typer.Option(
+            "--codes",
+            "-c",
+            metavar="CODES",
+            help="HCPCS Level II codes: ranges and lists, e.g. J9000-J9999 or J9306,J9355.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the records.")
+    ] = Path("records"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite records that already exist.")
+    ] = False,
+) -> None:
+    """Write starter records (DIR/<code>.yaml) prefilled from the reference data.
+
+    Fills the HCPCS descriptor, the drug name it plainly states, its billing unit and the
+    NDC packages of the latest ASP crosswalk; an existing record is kept unless --force.
+    """
+    try:
+        result = scaffold_records(codes, output, open_store(), force=force)
+    except CodefolioError as error:
+        raise fail(error) from None
+    out.print(f"{len(result.written)} starter record(s) written to {output}", markup=False)
+    if result.existing:
+        out.print(
+            f"{len(result.existing)} skipped: the record exists (use --force to overwrite): "
+            + _some(str(path) for path in result.existing),
+            markup=False,
+        )
+    if result.terminated:
+        out.print(
+            f"{len(result.terminated)} skipped: terminated in the HCPCS file: "
+            + _some(f"{code} ({end.isoformat()})" for code, end in result.terminated),
+            markup=False,
+        )
+    if result.unknown:
+        err.print(
+            f"{len(result.unknown)} skipped: not in the shipped HCPCS file: "
+            + _some(result.unknown),
+            markup=False,
+        )
+    if not result.written and not result.existing:
+        raise typer.Exit(1)
+
+
+def _some(items: Iterable[str], limit: int = 10) -> str:
+    """The first few of a long list, and how many more."""
+    shown = list(items)
+    more = len(shown) - limit
+    return ", ".join(shown[:limit]) + (f" and {more} more" if more > 0 else "")
