@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
 from codefolio.catalog.build import build_catalog
 from codefolio.catalog.scaffold import scaffold_records
@@ -23,17 +23,26 @@ catalog_app = typer.Typer(
 
 
 class _Bar:
-    """A Rich progress bar on stderr for the publications being built."""
+    """A Rich progress bar on stderr, shown only when there is something to build."""
 
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task = progress.add_task("Publishing", total=None, visible=False)
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
     def start(self, total: int) -> None:
-        self.progress.update(self.task, total=total, visible=total > 0)
+        if total:
+            columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+            self.progress = Progress(*columns, TimeRemainingColumn(), console=err, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("Publishing", total=total)
 
     def advance(self) -> None:
-        self.progress.advance(self.task)
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 @catalog_app.command("build")
@@ -79,11 +88,11 @@ def build_command(
     try:
         names = parse_formats(formats)
         open_store()  # shows a spinner when the first use builds the store
-        columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, TimeRemainingColumn(), console=err, transient=True) as bar:
-            result = build_catalog(
-                source, output, names, strict=strict, workers=jobs, progress=_Bar(bar)
-            )
+        bar = _Bar()
+        try:
+            result = build_catalog(source, output, names, strict=strict, workers=jobs, progress=bar)
+        finally:
+            bar.stop()
     except CodefolioError as error:
         raise fail(error) from None
     out.print(
