@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from codefolio.cli.app import app
 from codefolio.records import read_record
 from codefolio.refdata import ReferenceData
 from codefolio.validation import unfilled_gaps
-from tests.conftest import EXAMPLES, example_data
+from tests.conftest import copy_examples, example_data
 from tests.htmltree import parse_html
 
 runner = CliRunner()
@@ -31,10 +30,7 @@ FORMATS = ["md", "html", "json"]
 
 @pytest.fixture
 def records(tmp_path: Path) -> Path:
-    folder = tmp_path / "records"
-    folder.mkdir()
-    for name in ["J9306.yaml", "J9355.yaml"]:
-        shutil.copy(EXAMPLES / name, folder / name)
+    folder = copy_examples(tmp_path / "records")
     (folder / "J9000.yaml").write_text("code: J9000\n", encoding="utf-8")
     return folder
 

@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeR
 
 from codefolio.catalog.build import build_catalog
 from codefolio.catalog.scaffold import scaffold_records
-from codefolio.cli.output import err, fail, open_store, out
+from codefolio.cli.output import FormatsOption, err, fail, open_store, out
 from codefolio.errors import CodefolioError
-from codefolio.render import RENDERERS, parse_formats
+from codefolio.render import parse_formats
 
 catalog_app = typer.Typer(
     help="Build whole catalogues: many records into publications, an index and a report.",
@@ -59,15 +59,7 @@ def build_command(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the catalogue.")
     ] = Path("catalog"),
-    formats: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMATS",
-            help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
-        ),
-    ] = "md,html,json",
+    formats: FormatsOption = "md,html,json",
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
     jobs: Annotated[
         int | None,
