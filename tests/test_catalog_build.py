@@ -19,7 +19,7 @@ from codefolio.catalog.manifest import MANIFEST_NAME
 from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.app import app
 from codefolio.records import read_record
-from codefolio.refdata import ReferenceData
+from codefolio.refdata import open_reference_data
 from codefolio.validation import unfilled_gaps
 from tests.conftest import copy_examples, example_data
 from tests.htmltree import parse_html
@@ -185,9 +185,8 @@ def test_cli_refuses_a_source_that_is_neither_folder_nor_sheet(tmp_path: Path) -
     assert result.stderr == f"error: {tmp_path / 'nope'}: no such folder or sheet\n"
 
 
-def test_report_counts_match_the_records(
-    records: Path, tmp_path: Path, refdata: ReferenceData
-) -> None:
+def test_report_counts_match_the_records(records: Path, tmp_path: Path) -> None:
+    refdata = open_reference_data()  # not the session fixture: test_refdata_cli rebuilds later
     (records / "J9999.yaml").write_text("code: [\n", encoding="utf-8")
     out = tmp_path / "out"
     build_catalog(records, out, ["json"], workers=1)
@@ -232,9 +231,8 @@ def test_report_counts_match_the_records(
     ]
 
 
-def test_a_killed_build_leaves_no_partial_file_and_the_next_one_completes(
-    tmp_path: Path, refdata: ReferenceData
-) -> None:
+def test_a_killed_build_leaves_no_partial_file_and_the_next_one_completes(tmp_path: Path) -> None:
+    refdata = open_reference_data()  # not the session fixture: test_refdata_cli rebuilds later
     source = tmp_path / "records"
     scaffold_records("J9200-J9399", source, refdata)
     assert len(list(source.iterdir())) >= 100

@@ -12,15 +12,14 @@ from typer.testing import CliRunner
 from codefolio.catalog.scaffold import generic_name, parse_code_spec, scaffold_records
 from codefolio.cli.app import app
 from codefolio.errors import CatalogError
-from codefolio.refdata import ReferenceData
+from codefolio.refdata import open_reference_data
 from codefolio.validation import validate_files
 
 runner = CliRunner()
 
 
-def test_j9306_is_prefilled_from_the_hcpcs_file_and_the_crosswalk(
-    tmp_path: Path, refdata: ReferenceData
-) -> None:
+def test_j9306_is_prefilled_from_the_hcpcs_file_and_the_crosswalk(tmp_path: Path) -> None:
+    refdata = open_reference_data()  # not the session fixture: test_refdata_cli rebuilds later
     result = scaffold_records("J9306", tmp_path, refdata)
     assert result.written == [tmp_path / "J9306.yaml"]
     text = (tmp_path / "J9306.yaml").read_text(encoding="utf-8")
@@ -41,9 +40,8 @@ def test_j9306_is_prefilled_from_the_hcpcs_file_and_the_crosswalk(
     }
 
 
-def test_every_starter_record_of_a_range_validates_without_errors(
-    tmp_path: Path, refdata: ReferenceData
-) -> None:
+def test_every_starter_record_of_a_range_validates_without_errors(tmp_path: Path) -> None:
+    refdata = open_reference_data()  # not the session fixture: test_refdata_cli rebuilds later
     result = scaffold_records("J9000-J9399", tmp_path, refdata, as_of=date(2026, 1, 1))
     assert len(result.written) > 100
     reports = validate_files(sorted(tmp_path.iterdir()), refdata, date(2026, 1, 1))
