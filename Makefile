@@ -47,6 +47,7 @@ bench: $(STAMP) pdf-packages
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_refdata.py
 	$(BIN)/python benchmarks/bench_formats.py
+	$(BIN)/python benchmarks/bench_catalog.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,14 @@ def example_data(code: str) -> dict[str, Any]:
     return copy.deepcopy(yaml.safe_load((EXAMPLES / f"{code}.yaml").read_text(encoding="utf-8")))
 
 
+def copy_examples(folder: Path) -> Path:
+    """A folder holding the example records, for catalogue tests to build from."""
+    folder.mkdir()
+    for name in ["J9306.yaml", "J9355.yaml"]:
+        shutil.copy(EXAMPLES / name, folder / name)
+    return folder
+
+
 def publish(data: dict[str, Any]) -> Publication:
     return compose_publication(CodeRecord.model_validate(data))
 

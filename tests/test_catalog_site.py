@@ -16,7 +16,7 @@ from codefolio.cli.app import app
 from codefolio.compose.model import MISSING_TEXT
 from codefolio.errors import CatalogError, RecordError
 from codefolio.render import render
-from tests.conftest import EXAMPLES, example_data, publish
+from tests.conftest import EXAMPLES, copy_examples, example_data, publish
 from tests.htmltree import parse_html
 from tests.test_render_formats import hostile_record
 
@@ -25,11 +25,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def records(tmp_path: Path) -> Path:
-    folder = tmp_path / "records"
-    folder.mkdir()
-    for name in ["J9306.yaml", "J9355.yaml"]:
-        shutil.copy(EXAMPLES / name, folder / name)
-    return folder
+    return copy_examples(tmp_path / "records")
 
 
 def write_record(folder: Path, name: str, data: dict[str, Any]) -> None:

@@ -37,9 +37,8 @@ def build_site(records_dir: Path, site_dir: Path) -> SiteReport:
     publications = compose_records(find_records(records_dir))
     rows = sorted((index_row(p) for p in publications), key=lambda row: row.code)
     outputs = {page_name(p): render_html(p) for p in publications}
-    outputs["index.html"] = _render_index(rows).encode("utf-8")
-    outputs["assets/site.css"] = render_template("site.css.j2").encode("utf-8")
-    outputs["assets/site.js"] = files("codefolio.catalog").joinpath("assets/site.js").read_bytes()
+    outputs["index.html"] = render_index(rows).encode("utf-8")
+    outputs.update(site_assets())
     outputs[MARKER] = f"codefolio {__version__}\n".encode()
     _check_replaceable(site_dir)
     _swap_in(outputs, site_dir)
@@ -61,8 +60,16 @@ def find_records(records_dir: Path) -> list[Path]:
     return found
 
 
-def _render_index(rows: list[IndexRow]) -> str:
+def render_index(rows: list[IndexRow]) -> str:
     return render_template("site_index.html.j2", rows=rows, edition=f"codefolio {__version__}")
+
+
+def site_assets() -> dict[str, bytes]:
+    """The index page's stylesheet and script, by their path in the site."""
+    return {
+        "assets/site.css": render_template("site.css.j2").encode("utf-8"),
+        "assets/site.js": files("codefolio.catalog").joinpath("assets/site.js").read_bytes(),
+    }
 
 
 def _check_replaceable(site_dir: Path) -> None:

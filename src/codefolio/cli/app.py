@@ -13,10 +13,11 @@ from rich.table import Table
 from codefolio import __version__
 from codefolio.build import build_publications
 from codefolio.catalog import build_site
-from codefolio.cli.output import err, fail, open_store, out
+from codefolio.cli.catalog import catalog_app, scaffold
+from codefolio.cli.output import FormatsOption, err, fail, open_store, out
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
-from codefolio.render import RENDERERS, parse_formats
+from codefolio.render import parse_formats
 from codefolio.render.json import publication_schema
 from codefolio.validation import validate_files
 
@@ -28,7 +29,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(refdata_app, name="refdata")
+app.add_typer(catalog_app, name="catalog")
 app.command()(lookup)
+app.command()(scaffold)
 
 RecordsArg = Annotated[
     list[Path],
@@ -62,15 +65,7 @@ def build(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the publications.")
     ] = Path("out"),
-    formats: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMATS",
-            help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
-        ),
-    ] = "md,txt",
+    formats: FormatsOption = "md,txt",
 ) -> None:
     """Build one publication per record: OUTPUT/<code>.<format>.
 

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
 from codefolio.errors import CodefolioError
 from codefolio.refdata import ReferenceData, open_reference_data
+from codefolio.render import RENDERERS
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FormatsOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMATS",
+        help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
+    ),
+]
+"""`--format md,html`: the formats a build command writes (see render.parse_formats)."""
 
 
 def fail(error: CodefolioError) -> typer.Exit:

@@ -29,6 +29,11 @@ class LoadedRecord:
     path: Path
     document: Document
 
+    @property
+    def origin(self) -> str:
+        """Where the record came from, as messages name it."""
+        return str(self.path)
+
     def problem(self, field: FieldPath, message: str) -> Problem:
         """A problem with `field` of this record, located at its line in the file."""
         return Problem(

@@ -1,0 +1,122 @@
+"""The completeness report: per code, the required elements its input lacks and the
+findings of checking it; across the catalogue, how often each element is missing, so an
+editor sees at a glance what to fill in. Written as `report.json` and `report.html`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from codefolio import __version__
+from codefolio.catalog.manifest import Gap, StoredFinding
+from codefolio.compose.model import Chart, ChartPoint
+from codefolio.fileio import write_atomic
+from codefolio.records.required import REQUIRED_ELEMENTS
+from codefolio.render.html import chart_view
+from codefolio.render.templating import render_template
+
+REPORT_FORMAT = "codefolio-catalog-report/1"
+REPORT_FILES = ("report.json", "report.html")
+PAYER_COVERAGE = Gap("payers[].coverage", "Payer coverage details")
+"""All payers' coverage gaps count as one element: a code lacks it when any payer does."""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One record of SOURCE as the report shows it."""
+
+    code: str | None
+    source: str
+    status: str
+    """`built`, `unchanged` or `failed`."""
+    missing: list[Gap] | None
+    """None when the record could not be read, so its gaps are unknown."""
+    findings: list[StoredFinding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ElementCount:
+    field: str
+    label: str
+    codes: int
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: str
+    rows: list[ReportRow]
+    removed: list[str]
+
+    @property
+    def checked(self) -> list[ReportRow]:
+        """Rows whose gaps are known (every record that could be read)."""
+        return [row for row in self.rows if row.missing is not None]
+
+    def counts(self) -> list[ElementCount]:
+        """Codes lacking each required element, in the order the record format lists them."""
+        per_code = Counter(name for row in self.checked for name in _elements(row))
+        known = [Gap(e.field, e.label) for e in REQUIRED_ELEMENTS] + [PAYER_COVERAGE]
+        return [ElementCount(e.field, e.label, per_code[e.field]) for e in known]
+
+    def summary(self) -> dict[str, int]:
+        statuses = Counter(row.status for row in self.rows)
+        return {
+            "records": len(self.rows),
+            "built": statuses["built"],
+            "unchanged": statuses["unchanged"],
+            "failed": statuses["failed"],
+            "removed": len(self.removed),
+            "unreadable": len(self.rows) - len(self.checked),
+            "complete": sum(1 for row in self.checked if not row.missing),
+            "errors": sum(1 for row in self.rows for f in row.findings if f.severity == "error"),
+            "warnings": sum(
+                1 for row in self.rows for f in row.findings if f.severity == "warning"
+            ),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": REPORT_FORMAT,
+            "codefolio": __version__,
+            "as_of": self.as_of,
+            "summary": self.summary(),
+            "missing": [asdict(count) for count in self.counts()],
+            "removed": self.removed,
+            "codes": [asdict(row) for row in self.rows],
+        }
+
+
+def _elements(row: ReportRow) -> set[str]:
+    """The distinct elements a row lacks, every payer's coverage gap as one."""
+    return {
+        PAYER_COVERAGE.field if gap.field.startswith("payers[") else gap.field
+        for gap in row.missing or []
+    }
+
+
+def write_report(out_dir: Path, report: Report) -> None:
+    data = json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n"
+    write_atomic(out_dir / "report.json", data.encode("utf-8"))
+    write_atomic(out_dir / "report.html", render_report(report).encode("utf-8"))
+
+
+def render_report(report: Report) -> str:
+    counts = report.counts()
+    chart = Chart(
+        unit="codes",
+        points=[ChartPoint(label=count.label, value=Decimal(count.codes)) for count in counts],
+    )
+    return render_template(
+        "catalog_report.html.j2",
+        report=report,
+        summary=report.summary(),
+        counts=counts,
+        chart=chart_view(chart),
+        edition=f"codefolio {__version__}",
+    )

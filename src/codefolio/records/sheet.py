@@ -1,0 +1,544 @@
+"""Read a catalogue sheet (CSV or XLSX, one row per code) into records.
+
+Scalar fields are columns (`drug.generic_name` for a drug field); list fields are cells
+of `;`-separated items (`JW: usage text; 59: usage text`). Payer details come from a
+second sheet keyed by `code` + `payer`: the XLSX worksheet named `payers`, or for a CSV
+the companion file `<name>.payers.csv` beside it. A bad row is reported with file, sheet,
+row and column and does not stop the other rows; a bad header or file stops the sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+from codefolio.errors import Problem, RecordError
+from codefolio.records.load import validate_record_data
+from codefolio.records.model import CodeRecord
+from codefolio.records.source import Document, FieldPath, format_path
+
+SHEET_SUFFIXES = (".csv", ".xlsx")
+# A catalogue of every J code with full vignettes is a few megabytes; far more is a wrong file.
+MAX_SHEET_BYTES = 64 * 1024 * 1024
+# An XLSX is a ZIP: refuse one that would inflate beyond this (a decompression bomb).
+MAX_XLSX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_ROWS = 100_000
+PAYER_SHEET = "payers"
+
+SCALAR_COLUMNS = (
+    "format",
+    "code",
+    "code_system",
+    "descriptor",
+    "service_type",
+    "clinical_context",
+    "audience",
+    "drug.generic_name",
+    "drug.category",
+    "drug.route",
+    "drug.billing_unit",
+)
+# List columns: each `;`-separated item is `key` or `key: text`, split at the first colon
+# (codes hold no colon) or, for label/value pairs, at the last one (labels may hold one).
+ITEM_COLUMNS: dict[str, tuple[str, str | None, str]] = {
+    "sites_of_service": ("pos", "name", "first"),
+    "diagnoses": ("code", "description", "first"),
+    "modifiers": ("code", "usage", "first"),
+    "provider_taxonomies": ("code", "name", "first"),
+    "administration_codes": ("code", "note", "first"),
+    "related_codes": ("code", "relation", "first"),
+    "payers": ("name", None, "first"),
+    "benchmarks": ("label", "value", "last"),
+    "drug.packages": ("ndc", "description", "first"),
+    "drug.doses": ("label", "amount", "last"),
+}
+TEXT_LIST_COLUMNS = ("documentation", "drug.brand_names")
+COLUMNS = (*SCALAR_COLUMNS, *ITEM_COLUMNS, *TEXT_LIST_COLUMNS)
+PAYER_COLUMNS = ("code", "payer", "prior_authorization", "policy", "site_of_care", "notes")
+
+_SEPARATOR = re.compile(r"(?<!\\);")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value sits: the sheet as shown in messages, the row, and column letters."""
+
+    display: str
+    row: int
+    letters: dict[str, str]
+
+    def problem(self, column: str, message: str, path: str | None = None) -> Problem:
+        where = f"{path} " if path and path != column else ""
+        letter = self.letters.get(column)
+        named = f"{where}(column {letter} {column})" if letter else (path or column)
+        return Problem(self.display, message, line=self.row, field=named)
+
+
+@dataclass(frozen=True)
+class RowPlaces:
+    """Where one record's values sit: its codes-sheet row and its payer-sheet rows."""
+
+    place: Place
+    payer_places: dict[int, Place] = field(default_factory=dict)
+    """`payers[i]` -> the payer-sheet row its details came from."""
+
+    def problem(self, path: FieldPath, message: str) -> Problem:
+        """A problem with `path` of this record, located at its sheet, row and column."""
+        shown = format_path(path) or None
+        if len(path) > 2 and path[0] == "payers" and isinstance(path[1], int):
+            place = self.payer_places.get(path[1])
+            if place is not None and isinstance(path[2], str) and path[2] in PAYER_COLUMNS:
+                return place.problem(path[2], message, shown)
+        return self.place.problem(column_of(path), message, shown)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A valid record read from one sheet row (and its payer rows)."""
+
+    record: CodeRecord
+    places: RowPlaces
+
+    @property
+    def origin(self) -> str:
+        return f"{self.places.place.display}:{self.places.place.row}"
+
+    def problem(self, path: FieldPath, message: str) -> Problem:
+        return self.places.problem(path, message)
+
+
+@dataclass(frozen=True)
+class SheetFailure:
+    """A row that did not make a record: its problems, and its code when it could be read."""
+
+    origin: str
+    code: str | None
+    problems: list[Problem]
+
+
+@dataclass
+class Sheet:
+    """Everything read from a catalogue sheet: the good rows and the bad ones."""
+
+    rows: list[SheetRow] = field(default_factory=list)
+    failures: list[SheetFailure] = field(default_factory=list)
+
+
+def column_of(path: FieldPath) -> str:
+    """The column a record field path comes from: `drug.packages[0].ndc` -> `drug.packages`."""
+    if not path:
+        return "code"
+    if path[0] == "drug" and len(path) > 1:
+        return f"drug.{path[1]}"
+    return str(path[0])
+
+
+def read_sheet(path: Path) -> Sheet:
+    """Read every row of the sheet at `path`; raise RecordError when the file or its header
+    cannot be read, and report each bad row in `Sheet.failures`."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        codes = _read_csv(path, str(path))
+        companion = path.with_name(f"{path.stem}.{PAYER_SHEET}.csv")
+        payers = _read_csv(companion, str(companion)) if companion.is_file() else None
+    elif suffix == ".xlsx":
+        codes, payers = _read_xlsx(path)
+    else:
+        _fail(str(path), f"unsupported sheet type {path.suffix or '(none)'!r}; use .csv or .xlsx")
+    return _records(codes, payers)
+
+
+# Reading cells
+
+
+@dataclass
+class _Table:
+    display: str
+    header_row: int
+    header: list[str]
+    letters: dict[str, str]
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def _fail(
+    display: str, message: str, line: int | None = None, where: str | None = None
+) -> NoReturn:
+    raise RecordError([Problem(display, message, line=line, field=where)])
+
+
+def _check_size(path: Path, display: str) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        _fail(display, "file not found")
+    except OSError as exc:
+        _fail(display, f"cannot be read: {exc.strerror}")
+    if path.is_dir():
+        _fail(display, "is a directory, not a sheet")
+    if size > MAX_SHEET_BYTES:
+        _fail(display, f"file is {size:,} bytes; a sheet may be at most {MAX_SHEET_BYTES:,} bytes")
+    if size == 0:
+        _fail(display, "file is empty; a sheet needs a header row naming its columns")
+
+
+def letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names a column."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def _read_csv(path: Path, display: str) -> _Table:
+    _check_size(path, display)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _fail(display, "is not UTF-8 text; save the sheet as CSV UTF-8", line)
+    if "\x00" in text:
+        _fail(
+            display,
+            "holds NUL bytes: not a CSV text file",
+            text[: text.index("\x00")].count("\n") + 1,
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    cells: list[tuple[int, list[Any]]] = []
+    row = 0
+    try:
+        for values in reader:
+            row += 1
+            if row > MAX_ROWS + 1:
+                _fail(display, f"has more than {MAX_ROWS:,} rows; split the catalogue")
+            cells.append((row, values))
+    except csv.Error as exc:
+        _fail(display, f"malformed CSV: {exc}", reader.line_num)
+    return _table(display, cells)
+
+
+def _read_xlsx(path: Path) -> tuple[_Table, _Table | None]:
+    display = str(path)
+    _check_size(path, display)
+    if not zipfile.is_zipfile(path):
+        _fail(display, "is not an XLSX workbook (not a ZIP file); save it as .xlsx or use .csv")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        _fail(display, f"is not a readable XLSX workbook: {exc}")
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        _fail(display, f"would unpack to {unpacked:,} bytes; refusing a sheet that large")
+    from openpyxl import load_workbook  # only XLSX input needs it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        _fail(display, f"is not a readable XLSX workbook: {type(exc).__name__}: {exc}")
+    try:
+        names = workbook.sheetnames
+        codes_name = next((n for n in names if n.casefold() != PAYER_SHEET), None)
+        if codes_name is None:
+            _fail(display, "has no worksheet of codes (only a payers sheet)")
+        payer_name = next((n for n in names if n.casefold() == PAYER_SHEET), None)
+        codes = _worksheet_table(workbook[codes_name], f"{display}[{codes_name}]")
+        payers = (
+            _worksheet_table(workbook[payer_name], f"{display}[{payer_name}]")
+            if payer_name
+            else None
+        )
+    finally:
+        workbook.close()
+    return codes, payers
+
+
+def _worksheet_table(sheet: Any, display: str) -> _Table:
+    cells: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number > MAX_ROWS + 1:
+            _fail(display, f"has more than {MAX_ROWS:,} rows; split the catalogue")
+        values = []
+        for index, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                _fail(
+                    display,
+                    "cell holds a formula; paste its value instead",
+                    number,
+                    f"column {letter(index)}",
+                )
+            values.append(cell.value)
+        cells.append((number, values))
+    return _table(display, cells)
+
+
+def _table(display: str, cells: list[tuple[int, list[Any]]]) -> _Table:
+    """Header and rows; blank rows are skipped, a bad header stops the sheet."""
+    cells = [(n, values) for n, values in cells if any(_cell_text(v) for v in values)]
+    if not cells:
+        _fail(display, "sheet is empty; it needs a header row naming its columns")
+    header_row, names = cells[0]
+    header = [_cell_text(name) for name in names]
+    while header and not header[-1]:
+        header.pop()
+    letters = {name: letter(i) for i, name in enumerate(header) if name}
+    rows = []
+    for number, values in cells[1:]:
+        extra = [v for v in values[len(header) :] if _cell_text(v)]
+        if extra:
+            rows.append((number, {"": f"has {len(values)} cells; the header has {len(header)}"}))
+            continue
+        rows.append(
+            (number, {name: value for name, value in zip(header, values, strict=False) if name})
+        )
+    return _Table(display, header_row, header, letters, rows)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: whole numbers without `.0` (spreadsheets store 11 as 11.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return str(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def _check_header(table: _Table, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+    problems = []
+    row = table.header_row
+    seen: set[str] = set()
+    for index, name in enumerate(table.header):
+        where = f"column {letter(index)}"
+        if not name:
+            problems.append(Problem(table.display, "column has no name in the header", row, where))
+        elif name in seen:
+            problems.append(Problem(table.display, f"column {name!r} appears twice", row, where))
+        elif name not in allowed:
+            match = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {match[0]!r}?" if match else f"allowed: {', '.join(allowed)}"
+            problems.append(Problem(table.display, f"unknown column {name!r} ({hint})", row, where))
+        seen.add(name)
+    problems += [
+        Problem(table.display, f"the header has no {name!r} column", row)
+        for name in required
+        if name not in seen
+    ]
+    if problems:
+        raise RecordError(problems)
+
+
+# Building records
+
+
+def _records(codes: _Table, payers: _Table | None) -> Sheet:
+    _check_header(codes, COLUMNS, ("code",))
+    if payers is not None:
+        _check_header(payers, PAYER_COLUMNS, ("code", "payer"))
+    details, sheet = _payer_details(payers)
+    seen: dict[str, int] = {}
+    for number, cells in codes.rows:
+        place = Place(codes.display, number, codes.letters)
+        code = _cell_text(cells.get("code")).upper() or None
+        origin = f"{codes.display}:{number}"
+        if "" in cells:
+            sheet.failures.append(SheetFailure(origin, code, [place.problem("", cells[""])]))
+            continue
+        if code and code in seen:
+            message = f"code {code} is also in row {seen[code]}; keep one row per code"
+            sheet.failures.append(SheetFailure(origin, code, [place.problem("code", message)]))
+            continue
+        if code:
+            seen[code] = number
+        data, problems = _row_data(cells, place)
+        payer_places = _merge_payers(data, details.pop(code or "", []), place)
+        if problems:
+            sheet.failures.append(SheetFailure(origin, code, problems))
+            continue
+        places = RowPlaces(place, payer_places)
+        try:
+            record = validate_record_data(Document(data, {(): number}), codes.display)
+        except RecordError as error:
+            located = [
+                places.problem(_parse_path(p.field or ""), p.message) for p in error.problems
+            ]
+            sheet.failures.append(SheetFailure(origin, code, located))
+            continue
+        sheet.rows.append(SheetRow(record, places))
+    for code, entries in details.items():
+        for payer_place, _ in entries:
+            message = f"code {code} is not a row of the codes sheet ({codes.display})"
+            failure = SheetFailure(
+                f"{payer_place.display}:{payer_place.row}",
+                None,
+                [payer_place.problem("code", message)],
+            )
+            sheet.failures.append(failure)
+    return sheet
+
+
+def _parse_path(text: str) -> FieldPath:
+    """`modifiers[1].code` -> `("modifiers", 1, "code")`, the inverse of format_path."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+def _row_data(cells: dict[str, Any], place: Place) -> tuple[dict[str, Any], list[Problem]]:
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, value in cells.items():
+        if _cell_text(value) == "":
+            continue
+        if column in SCALAR_COLUMNS:
+            parsed: Any = _scalar(value)
+        elif column in TEXT_LIST_COLUMNS:
+            parsed = list(_items(value))
+        else:
+            parsed = []
+            for item in _items(value):
+                entry = _item(column, item)
+                if isinstance(entry, str):
+                    problems.append(place.problem(column, entry))
+                else:
+                    parsed.append(entry)
+        if column.startswith("drug."):
+            data.setdefault("drug", {})[column.removeprefix("drug.")] = parsed
+        else:
+            data[column] = parsed
+    return data, problems
+
+
+def _scalar(value: Any) -> Any:
+    """Text stays text; a number becomes its digits (codes, figures); anything else is
+    handed to the record model, which says what it expected."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | datetime | date | time):
+        return value
+    if isinstance(value, int | float):
+        return _cell_text(value)
+    return value
+
+
+def _items(value: Any) -> Iterator[str]:
+    """`a; b\\; c` -> `a`, `b; c`: items are `;`-separated, `\\;` is a literal semicolon."""
+    for part in _SEPARATOR.split(_cell_text(value)):
+        item = part.replace("\\;", ";").strip()
+        if item:
+            yield item
+
+
+def _item(column: str, item: str) -> dict[str, Any] | str:
+    """One list item as a record mapping, or a message saying what shape was expected."""
+    key, text_key, split = ITEM_COLUMNS[column]
+    if text_key is None:
+        return {key: item}
+    head, sep, tail = item.rpartition(":") if split == "last" else item.partition(":")
+    if not sep:
+        if column in ("benchmarks", "drug.doses"):
+            return f"item {item!r} has no ':'; write '{_EXAMPLES[column]}'"
+        return {key: item}
+    head, tail = head.strip(), tail.strip()
+    if column == "drug.doses":
+        amount, _, unit = tail.partition(" ")
+        if not unit.strip():
+            return f"dose {item!r} needs an amount and a unit; write '{_EXAMPLES[column]}'"
+        return {"label": head, "amount": amount, "unit": unit.strip()}
+    return {key: head, text_key: tail} if tail else {key: head}
+
+
+_EXAMPLES = {"benchmarks": "label: value", "drug.doses": "Loading dose: 840 mg"}
+
+
+# Payer details
+
+
+_PayerRows = dict[str, list[tuple[Place, dict[str, Any]]]]
+
+
+def _payer_details(payers: _Table | None) -> tuple[_PayerRows, Sheet]:
+    """Payer rows by code, and a sheet holding the payer rows that are bad on their own."""
+    sheet = Sheet()
+    found: _PayerRows = {}
+    if payers is None:
+        return found, sheet
+    seen: dict[tuple[str, str], int] = {}
+    for number, cells in payers.rows:
+        place = Place(payers.display, number, payers.letters)
+        origin = f"{payers.display}:{number}"
+        code = _cell_text(cells.get("code")).upper()
+        name = _cell_text(cells.get("payer"))
+        if "" in cells:
+            sheet.failures.append(
+                SheetFailure(origin, code or None, [place.problem("", cells[""])])
+            )
+            continue
+        missing = [column for column, value in (("code", code), ("payer", name)) if not value]
+        if missing:
+            problems = [
+                place.problem(column, "is empty; a payer row needs it") for column in missing
+            ]
+            sheet.failures.append(SheetFailure(origin, code or None, problems))
+            continue
+        key = (code, name.casefold())
+        if key in seen:
+            message = f"payer {name!r} of {code} is also in row {seen[key]}; keep one"
+            sheet.failures.append(SheetFailure(origin, code, [place.problem("payer", message)]))
+            continue
+        seen[key] = number
+        details = {"name": name}
+        for column in PAYER_COLUMNS[2:]:
+            value = cells.get(column)
+            if _cell_text(value):
+                details[column] = _payer_value(column, value)
+        found.setdefault(code, []).append((place, details))
+    return found, sheet
+
+
+def _payer_value(column: str, value: Any) -> Any:
+    """`prior_authorization` may be true/false (a spreadsheet boolean or the word)."""
+    if column == "prior_authorization":
+        word = _cell_text(value).casefold()
+        if word in ("true", "yes"):
+            return True
+        if word in ("false", "no"):
+            return False
+    return _scalar(value)
+
+
+def _merge_payers(
+    data: dict[str, Any], rows: list[tuple[Place, dict[str, Any]]], place: Place
+) -> dict[int, Place]:
+    """Add each payer row's details to the payer it names (appending a payer the codes row
+    does not list); returns where each payer's details came from."""
+    listed: list[dict[str, Any]] = data.setdefault("payers", [])
+    places: dict[int, Place] = {}
+    for payer_place, details in rows:
+        index = next(
+            (i for i, p in enumerate(listed) if p["name"].casefold() == details["name"].casefold()),
+            None,
+        )
+        if index is None:
+            listed.append(details)
+            index = len(listed) - 1
+        else:
+            listed[index] = {**listed[index], **details, "name": listed[index]["name"]}
+        places[index] = payer_place
+    if not listed:
+        del data["payers"]
+    return places
