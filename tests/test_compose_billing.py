@@ -197,3 +197,14 @@ def refdata_date() -> Any:
     from datetime import date
 
     return date(2026, 11, 26)
+
+
+def test_a_package_without_amount_is_sized_by_the_crosswalk() -> None:
+    data = example_data("J9306")
+    package = data["drug"]["packages"][0]
+    del package["amount"], package["unit"]
+    publication = publish(data)
+    # 420 billing units per package in the ASP NDC-HCPCS crosswalk, at 1 mg per unit.
+    assert "It takes 2 packages of 420 mg, NDC 50242-0145-01" in worked_text(publication)
+    worked_refs = {ref.ref for ref in publication.sources}
+    assert "asp-ndc@2026q1:J9306.50242-0145-01.billing_units_per_package" in worked_refs

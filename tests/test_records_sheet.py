@@ -84,7 +84,7 @@ def test_xlsx_with_a_payers_sheet_and_a_bad_row(tmp_path: Path) -> None:
     codes.title = "Codes"
     codes.append(["code", "service_type", "sites_of_service", "payers", "drug.billing_unit"])
     codes.append(["J9306", "Oncology", 11, "Aetna", "1 mg"])
-    codes.append(["J9355", "Oncology", "11; 22", None, 10])  # a number where text is expected
+    codes.append(["J9355", 2024, "11; 22", None, "10 mg"])  # a number where text is expected
     codes.append([96413, None, None, None, None])  # a CPT code typed as a number
     payers = workbook.create_sheet("payers")
     payers.append(["code", "payer", "prior_authorization", "policy"])
@@ -101,8 +101,9 @@ def test_xlsx_with_a_payers_sheet_and_a_bad_row(tmp_path: Path) -> None:
         ("Aetna", "Required", "Clinical Policy Bulletin"),
         ("Cigna", None, "Coverage policy"),
     ]
+    assert sheet.rows[1].record.service_type == "2024"
     assert sheet.rows[1].record.drug is not None
-    assert sheet.rows[1].record.drug.billing_unit == "10"
+    assert sheet.rows[1].record.drug.billing_unit == "10 mg"
     assert [str(p) for f in sheet.failures for p in f.problems] == [
         f"{path}[payers]:4 (column A code): code J9999 is not a row of the codes sheet "
         f"({path}[Codes])"

@@ -328,6 +328,10 @@ def _no_ndc(line: ClaimLine, record: CodeRecord) -> str:
 
 
 def _segments_table(transaction: str, segments: list[str], example: WorkedDose) -> Table:
+    """The X12 segments of the lines; each row cites the dose it was worked from and the
+    claim-form rule (the line's other sources are on the form table above)."""
+    claim = rules.PROFESSIONAL_CLAIM if transaction == "837P" else rules.INSTITUTIONAL_CLAIM
+    sources = [*src(f"drug.doses[{example.index}]"), claim]
     return Table(
         caption=f"{transaction} service lines (loops 2400 and 2410); {CHARGE} and "
         f"{SERVICE_DATE} are the line charge and the date of service",
@@ -335,7 +339,7 @@ def _segments_table(transaction: str, segments: list[str], example: WorkedDose) 
         rows=[
             Row(
                 cells=[segment, _SEGMENT_MEANINGS[segment.split("*", 1)[0]]],
-                sources=example.line_sources,
+                sources=sources,
             )
             for segment in segments
         ],

@@ -5,6 +5,7 @@ Specifications text and the Claim Appearance lines show the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -29,7 +30,7 @@ from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import MISSING_TEXT, Paragraph, SourceRef
 from codefolio.compose.rules import OFFICE_POS, OUTPATIENT_HOSPITAL_POS
 from codefolio.records.model import CodeRecord, Dose, Package
-from codefolio.refdata import Mue
+from codefolio.refdata import Mue, NdcPackage
 
 _MUE_SETTING_POS = {
     "practitioner": OFFICE_POS,
@@ -155,25 +156,30 @@ def _supplies(
     unit: BillingUnit,
     concentration: Concentration | None,
 ) -> list[Supply]:
-    """The input's packages with an amount; without any, the crosswalk's packages, whose
-    content is their billing units per package (container kind unknown)."""
+    """The input's packages, each sized by its amount or, without one, by the crosswalk's
+    billing units per package; with no input package, the crosswalk's packages (container
+    kind unknown). A package whose size cannot be told is left out."""
     drug = record.drug
-    given = [(i, p) for i, p in enumerate(drug.packages if drug else []) if p.amount and p.unit]
+    crosswalk = {row.ndc11: row for row in facts.ndc_packages if row.ndc11}
     supplies = []
-    for index, package in given:
-        try:
-            content = convert(
-                package.amount or Decimal(0), package.unit or "", unit.unit, concentration
-            )
-        except ConversionError:
-            continue
-        supplies.append(_supply_of(index, package, content))
-    if supplies or (drug and drug.packages):
+    for index, package in enumerate(drug.packages if drug else []):
+        sources = src(f"drug.packages[{index}]")
+        content = None
+        if package.amount and package.unit:
+            with contextlib.suppress(ConversionError):
+                content = convert(package.amount, package.unit, unit.unit, concentration)
+        row = crosswalk.get(normalize_ndc(package.ndc))
+        if content is None and row is not None:
+            content = _crosswalk_content(row, unit)
+            sources += cite(row, "billing_units_per_package") if content else []
+        if content:
+            supplies.append(_supply_of(package, content, sources))
+    if drug and drug.packages:
         return supplies
     for row in facts.ndc_packages:
-        if row.ndc11 is None or row.billing_units_per_package is None:
+        content = _crosswalk_content(row, unit)
+        if row.ndc11 is None or content is None:
             continue
-        content = Fraction(row.billing_units_per_package) * Fraction(unit.amount)
         size = PackageSize(ndc=row.ndc, content=content, container="unknown")
         label = f"NDC {row.ndc} ({row.drug_name}, ASP NDC-HCPCS crosswalk)"
         sources = cite(row, "ndc", "drug_name", "billing_units_per_package")
@@ -181,7 +187,14 @@ def _supplies(
     return supplies
 
 
-def _supply_of(index: int, package: Package, content: Fraction) -> Supply:
+def _crosswalk_content(row: NdcPackage, unit: BillingUnit) -> Fraction | None:
+    """A package's content in the billing unit's measure: its billing units per package."""
+    if row.billing_units_per_package is None or row.billing_units_per_package <= 0:
+        return None
+    return Fraction(row.billing_units_per_package) * Fraction(unit.amount)
+
+
+def _supply_of(package: Package, content: Fraction, sources: list[SourceRef]) -> Supply:
     container = {True: "single-dose", False: "multiple-dose", None: "unknown"}[package.single_dose]
     size = PackageSize(ndc=package.ndc, content=content, container=container)  # type: ignore[arg-type]
     label = f"NDC {package.ndc}" + (f" ({package.description})" if package.description else "")
@@ -191,7 +204,7 @@ def _supply_of(index: int, package: Package, content: Fraction) -> Supply:
         package.ndc_unit,
         package.ndc_quantity,
         label,
-        src(f"drug.packages[{index}]"),
+        sources,
     )
 
 

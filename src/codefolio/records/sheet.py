@@ -46,6 +46,7 @@ SCALAR_COLUMNS = (
     "drug.category",
     "drug.route",
     "drug.billing_unit",
+    "drug.concentration",
 )
 # List columns: each `;`-separated item is `key` or `key: text`, split at the first colon
 # (codes hold no colon) or, for label/value pairs, at the last one (labels may hold one).
