@@ -15,6 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from codefolio.catalog.build import build_catalog
+from codefolio.catalog import manifest
 from codefolio.catalog.manifest import MANIFEST_NAME
 from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.app import app
@@ -78,6 +79,17 @@ def test_no_change_rebuild_skips_everything(records: Path, tmp_path: Path) -> No
     result = build_catalog(records, out, FORMATS, workers=1)
     assert (result.built, sorted(result.unchanged)) == ([], ["J9000", "J9306", "J9355"])
     assert stamps(out) == before
+
+
+def test_a_change_to_codefolio_itself_rebuilds_everything(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version number alone would miss a change made without a release."""
+    out = tmp_path / "out"
+    build_catalog(records, out, FORMATS, workers=1)
+    monkeypatch.setattr(manifest, "code_digest", lambda: "another build of codefolio")
+    result = build_catalog(records, out, FORMATS, workers=1)
+    assert (sorted(result.built), result.unchanged) == (["J9000", "J9306", "J9355"], [])
 
 
 def test_incremental_rebuild_touches_only_the_changed_records_outputs(

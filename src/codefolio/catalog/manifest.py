@@ -9,6 +9,7 @@ written atomically, so a build killed at any point resumes safely.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -83,6 +84,7 @@ class CatalogManifest:
         data = {
             "format": MANIFEST_FORMAT,
             "codefolio": __version__,
+            "codefolio_code": code_digest(),
             "entries": {code: asdict(self.entries[code]) for code in sorted(self.entries)},
         }
         return json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8")
@@ -128,10 +130,25 @@ def build_context(formats: Sequence[str], as_of: date) -> str:
         "reference_data": reference.sha256,
         "icd10cm_package": icd10_package_version(),
         "codefolio": __version__,
+        "codefolio_code": code_digest(),
         "formats": sorted(formats),
         "as_of_quarter": quarter,
     }
     return _sha256(json.dumps(parts, sort_keys=True))
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of codefolio's own code and templates: a change to how publications are made
+    rebuilds them even when the version number has not moved (the shipped reference data is
+    covered by its manifest)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".css", ".js") and "data" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def record_key(context: str, record: CodeRecord) -> str:
