@@ -14,8 +14,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from codefolio.catalog.build import build_catalog
 from codefolio.catalog import manifest
+from codefolio.catalog.build import build_catalog
 from codefolio.catalog.manifest import MANIFEST_NAME
 from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.app import app

@@ -8,7 +8,7 @@ charge and the date of service are the practice's own, shown as placeholders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -60,23 +60,24 @@ class ClaimLine:
 def segments_837p(lines: Sequence[ClaimLine], pointer: str) -> list[str]:
     """Loop 2400 per line (LX, SV1 with diagnosis pointer `pointer`, DTP service date) and
     loop 2410 (LIN, CTP) for a line with an NDC."""
-    segments: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        segments.append(f"LX*{number}~")
-        segments.append(f"SV1*{line._composite}*{CHARGE}*UN*{line.units}***{pointer}~")
-        segments.append(f"DTP*472*D8*{SERVICE_DATE}~")
-        segments += _drug_identification(line)
-    return segments
+    return _service_lines(
+        lines, lambda line: f"SV1*{line._composite}*{CHARGE}*UN*{line.units}***{pointer}~"
+    )
 
 
 def segments_837i(lines: Sequence[ClaimLine]) -> list[str]:
     """Loop 2400 per line (LX, SV2 with revenue code, DTP service date) and loop 2410 (LIN,
     CTP) for a line with an NDC."""
+    return _service_lines(
+        lines,
+        lambda line: f"SV2*{line.revenue_code}*{line._composite}*{CHARGE}*UN*{line.units}~",
+    )
+
+
+def _service_lines(lines: Sequence[ClaimLine], service: Callable[[ClaimLine], str]) -> list[str]:
     segments: list[str] = []
     for number, line in enumerate(lines, start=1):
-        segments.append(f"LX*{number}~")
-        segments.append(f"SV2*{line.revenue_code}*{line._composite}*{CHARGE}*UN*{line.units}~")
-        segments.append(f"DTP*472*D8*{SERVICE_DATE}~")
+        segments += [f"LX*{number}~", service(line), f"DTP*472*D8*{SERVICE_DATE}~"]
         segments += _drug_identification(line)
     return segments
 

@@ -172,12 +172,17 @@ def _check_ndc(value: str) -> str:
 NdcCode = Annotated[str, Field(strict=True), AfterValidator(_check_ndc)]
 
 
-def _check_unit(value: str) -> str:
-    try:
-        unit_word(value)
-    except ConversionError as exc:
-        raise PydanticCustomError("unit", str(exc)) from None
-    return value
+def _parsed_by(kind: str, parse: Callable[[str], object]) -> Callable[[str], str]:
+    """A validator that keeps the text when `parse` accepts it, and reports why not."""
+
+    def check(value: str) -> str:
+        try:
+            parse(value)
+        except ConversionError as exc:
+            raise PydanticCustomError(kind, str(exc)) from None
+        return value
+
+    return check
 
 
 def _check_billing_unit(value: str) -> str:
@@ -191,15 +196,9 @@ def _check_billing_unit(value: str) -> str:
     return value
 
 
-def _check_concentration(value: str) -> str:
-    try:
-        parse_concentration(value)
-    except ConversionError as exc:
-        raise PydanticCustomError("concentration", str(exc)) from None
-    return value
-
-
-UnitText = Annotated[Text, AfterValidator(_check_unit)]
+UnitText = Annotated[Text, AfterValidator(_parsed_by("unit", unit_word))]
 BillingUnitText = Annotated[Text, AfterValidator(_check_billing_unit)]
-ConcentrationText = Annotated[Text, AfterValidator(_check_concentration)]
+ConcentrationText = Annotated[
+    Text, AfterValidator(_parsed_by("concentration", parse_concentration))
+]
 NdcUnit = Literal["UN", "ML", "GR", "F2", "ME"]
