@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from codefolio.billing.claim_lines import ClaimLine, NdcReport, segments_837i, segments_837p
 from codefolio.billing.mue import MAI_MEANINGS, compare_to_mue
 from codefolio.billing.pairing import pairings
 from codefolio.billing.units import BillingUnit, units_for_dose
@@ -91,3 +92,17 @@ def test_add_on_codes_need_their_primary() -> None:
     # 96411 (IV push, additional drug) pairs with either initial code.
     assert pairings(["96409", "96411"])[0].primary_present
     assert pairings(["96413"]) == []
+
+
+def test_837_segments_drop_trailing_empty_elements() -> None:
+    ndc = NdcReport("50242014501", "ML", Decimal("28.000"))
+    line = ClaimLine("J9306", 840, "JZ", ndc, revenue_code="0636")
+    assert segments_837p([line], pointer="1")[1] == "SV1*HC:J9306:JZ*{charge}*UN*840***1~"
+    assert segments_837p([line], pointer="")[1] == "SV1*HC:J9306:JZ*{charge}*UN*840~"
+    assert segments_837i([line])[1:] == [
+        "SV2*0636*HC:J9306:JZ*{charge}*UN*840~",
+        "DTP*472*D8*{date}~",
+        "LIN**N4*50242014501~",
+        "CTP****28*ML~",
+    ]
+    assert ndc.shaded_line == "N450242014501 ML28"

@@ -61,7 +61,8 @@ def segments_837p(lines: Sequence[ClaimLine], pointer: str) -> list[str]:
     """Loop 2400 per line (LX, SV1 with diagnosis pointer `pointer`, DTP service date) and
     loop 2410 (LIN, CTP) for a line with an NDC."""
     return _service_lines(
-        lines, lambda line: f"SV1*{line._composite}*{CHARGE}*UN*{line.units}***{pointer}~"
+        lines,
+        lambda line: segment("SV1", line._composite, CHARGE, "UN", line.units, "", "", pointer),
     )
 
 
@@ -70,14 +71,18 @@ def segments_837i(lines: Sequence[ClaimLine]) -> list[str]:
     CTP) for a line with an NDC."""
     return _service_lines(
         lines,
-        lambda line: f"SV2*{line.revenue_code}*{line._composite}*{CHARGE}*UN*{line.units}~",
+        lambda line: segment("SV2", line.revenue_code, line._composite, CHARGE, "UN", line.units),
     )
 
 
 def _service_lines(lines: Sequence[ClaimLine], service: Callable[[ClaimLine], str]) -> list[str]:
     segments: list[str] = []
     for number, line in enumerate(lines, start=1):
-        segments += [f"LX*{number}~", service(line), f"DTP*472*D8*{SERVICE_DATE}~"]
+        segments += [
+            segment("LX", number),
+            service(line),
+            segment("DTP", "472", "D8", SERVICE_DATE),
+        ]
         segments += _drug_identification(line)
     return segments
 
@@ -85,4 +90,15 @@ def _service_lines(lines: Sequence[ClaimLine], service: Callable[[ClaimLine], st
 def _drug_identification(line: ClaimLine) -> list[str]:
     if line.ndc is None:
         return []
-    return [f"LIN**N4*{line.ndc.ndc11}~", f"CTP****{line.ndc.quantity_text}*{line.ndc.qualifier}~"]
+    return [
+        segment("LIN", "", "N4", line.ndc.ndc11),
+        segment("CTP", "", "", "", line.ndc.quantity_text, line.ndc.qualifier),
+    ]
+
+
+def segment(name: str, *elements: object) -> str:
+    """One X12 segment; trailing empty elements are dropped, as the standard requires."""
+    values = [name, *("" if value is None else str(value) for value in elements)]
+    while values[-1] == "":
+        values.pop()
+    return "*".join(values) + "~"
