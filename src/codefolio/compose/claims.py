@@ -3,15 +3,12 @@ facility (UB-04/837I) claims, for the sites of service the input names."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from codefolio.billing.claim_lines import (
     CHARGE,
     CHEMO_IV_REVENUE_CODE,
     DRUG_REVENUE_CODE,
     SERVICE_DATE,
     ClaimLine,
-    NdcReport,
     segments_837i,
     segments_837p,
 )
@@ -203,14 +200,8 @@ def drug_lines(
 ) -> list[ClaimLine]:
     """The drug's lines for a worked dose: administered (with JZ when nothing billable is
     discarded) and, for a billable discarded amount, its own JW line."""
-    units, wastage, supply = example.units, example.wastage, example.supply
+    units, wastage = example.units, example.wastage
     assert units is not None
-
-    def ndc(amount: Fraction) -> NdcReport | None:
-        quantity = example.ndc_quantity(amount)
-        if supply is None or quantity is None:
-            return None
-        return NdcReport(supply.ndc11, quantity.qualifier, quantity.quantity)
 
     modifier = wastage.modifier if wastage else None
     lines = [
@@ -218,14 +209,18 @@ def drug_lines(
             record.code,
             units.units,
             "JZ" if modifier == "JZ" else None,
-            ndc(units.in_billing_measure),
+            example.ndc_report(units.in_billing_measure),
             revenue_code,
         )
     ]
     if wastage and modifier == "JW":
         lines.append(
             ClaimLine(
-                record.code, wastage.discarded_units, "JW", ndc(wastage.discarded), revenue_code
+                record.code,
+                wastage.discarded_units,
+                "JW",
+                example.ndc_report(wastage.discarded),
+                revenue_code,
             )
         )
     return lines

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from codefolio.billing.claim_lines import NdcReport
 from codefolio.billing.mue import MUE_RULE, MUE_SETTINGS, MueComparison, compare_to_mue
 from codefolio.billing.ndc import normalize_ndc
 from codefolio.billing.units import (
@@ -62,12 +63,6 @@ class Supply:
 
 
 @dataclass(frozen=True)
-class NdcQuantity:
-    qualifier: str
-    quantity: Decimal
-
-
-@dataclass(frozen=True)
 class WorkedDose:
     index: int
     dose: Dose
@@ -96,8 +91,9 @@ class WorkedDose:
             return 0
         return self.units.units + (self.wastage.discarded_units if self.wastage else 0)
 
-    def ndc_quantity(self, amount: Fraction) -> NdcQuantity | None:
-        """`amount` (in the billing unit's measure) in the NDC's unit of measure."""
+    def ndc_report(self, amount: Fraction) -> NdcReport | None:
+        """The NDC for a line of `amount` (in the billing unit's measure): its quantity is the
+        amount in the package's NDC unit of measure, to three decimals."""
         supply = self.supply
         if supply is None or supply.ndc_unit is None or supply.ndc_quantity is None:
             return None
@@ -105,7 +101,7 @@ class WorkedDose:
         quantity = (Decimal(share.numerator) / Decimal(share.denominator)).quantize(
             Decimal("0.001"), ROUND_HALF_UP
         )
-        return NdcQuantity(supply.ndc_unit, quantity.normalize())
+        return NdcReport(supply.ndc11, supply.ndc_unit, quantity.normalize())
 
 
 @dataclass(frozen=True)
@@ -349,20 +345,22 @@ def _ndc_sentence(worked: WorkedDose) -> list[str]:
     supply, units = worked.supply, worked.units
     if supply is None or units is None:
         return []
-    administered = worked.ndc_quantity(units.in_billing_measure)
+    administered = worked.ndc_report(units.in_billing_measure)
     if administered is None:
         return [
             f"NDC on the claim: N4 {supply.ndc11}; its unit qualifier and quantity: {MISSING_TEXT}"
         ]
     text = (
         "NDC on the claim (the line's amount in the package's NDC unit): "
-        f"N4 {supply.ndc11} {administered.qualifier} {administered.quantity}"
+        f"N4 {supply.ndc11} {administered.qualifier} {administered.quantity_text}"
     )
     wastage = worked.wastage
     if wastage and wastage.discarded_units:
-        discarded = worked.ndc_quantity(wastage.discarded)
+        discarded = worked.ndc_report(wastage.discarded)
         assert discarded is not None
-        text += f"; on the JW line N4 {supply.ndc11} {discarded.qualifier} {discarded.quantity}"
+        text += (
+            f"; on the JW line N4 {supply.ndc11} {discarded.qualifier} {discarded.quantity_text}"
+        )
     return [f"{text}."]
 
 
