@@ -2,9 +2,10 @@
 
 Scalar fields are columns (`drug.generic_name` for a drug field); list fields are cells
 of `;`-separated items (`JW: usage text; 59: usage text`). Payer details come from a
-second sheet keyed by `code` + `payer`: the XLSX worksheet named `payers`, or for a CSV
-the companion file `<name>.payers.csv` beside it. A bad row is reported with file, sheet,
-row and column and does not stop the other rows; a bad header or file stops the sheet.
+detail sheet keyed by `code` + `payer` (`sheet_details.py`): the XLSX worksheet named
+`payers`, or for a CSV the companion file `<name>.payers.csv` beside it. A bad row is
+reported with file, sheet, row and column and does not stop the other rows; a bad header
+or file stops the sheet.
 """
 
 from __future__ import annotations
@@ -16,14 +17,22 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from codefolio.errors import Problem, RecordError
 from codefolio.records.load import validate_record_data
 from codefolio.records.model import CodeRecord
+from codefolio.records.sheet_cells import Place, SheetFailure, Table, cell_text, letter, scalar
+from codefolio.records.sheet_details import (
+    DETAIL_SHEETS,
+    DetailPlaces,
+    DetailRows,
+    DetailSheet,
+    detail_problem,
+    merge_details,
+    read_details,
+)
 from codefolio.records.source import Document, FieldPath, format_path
 
 SHEET_SUFFIXES = (".csv", ".xlsx")
@@ -32,7 +41,6 @@ MAX_SHEET_BYTES = 64 * 1024 * 1024
 # An XLSX is a ZIP: refuse one that would inflate beyond this (a decompression bomb).
 MAX_XLSX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_ROWS = 100_000
-PAYER_SHEET = "payers"
 
 SCALAR_COLUMNS = (
     "format",
@@ -64,47 +72,27 @@ ITEM_COLUMNS: dict[str, tuple[str, str | None, str]] = {
 }
 TEXT_LIST_COLUMNS = ("documentation", "drug.brand_names")
 COLUMNS = (*SCALAR_COLUMNS, *ITEM_COLUMNS, *TEXT_LIST_COLUMNS)
-PAYER_COLUMNS = ("code", "payer", "prior_authorization", "policy", "site_of_care", "notes")
 
 _SEPARATOR = re.compile(r"(?<!\\);")
 
 
 @dataclass(frozen=True)
-class Place:
-    """Where a value sits: the sheet as shown in messages, the row, and column letters."""
-
-    display: str
-    row: int
-    letters: dict[str, str]
-
-    def problem(self, column: str, message: str, path: str | None = None) -> Problem:
-        where = f"{path} " if path and path != column else ""
-        letter = self.letters.get(column)
-        named = f"{where}(column {letter} {column})" if letter else (path or column)
-        return Problem(self.display, message, line=self.row, field=named)
-
-
-@dataclass(frozen=True)
 class RowPlaces:
-    """Where one record's values sit: its codes-sheet row and its payer-sheet rows."""
+    """Where one record's values sit: its codes-sheet row and its detail-sheet rows."""
 
     place: Place
-    payer_places: dict[int, Place] = field(default_factory=dict)
-    """`payers[i]` -> the payer-sheet row its details came from."""
+    details: DetailPlaces = field(default_factory=dict)
 
     def problem(self, path: FieldPath, message: str) -> Problem:
         """A problem with `path` of this record, located at its sheet, row and column."""
         shown = format_path(path) or None
-        if len(path) > 2 and path[0] == "payers" and isinstance(path[1], int):
-            place = self.payer_places.get(path[1])
-            if place is not None and isinstance(path[2], str) and path[2] in PAYER_COLUMNS:
-                return place.problem(path[2], message, shown)
-        return self.place.problem(column_of(path), message, shown)
+        located = detail_problem(self.details, path, message, shown)
+        return located or self.place.problem(column_of(path), message, shown)
 
 
 @dataclass(frozen=True)
 class SheetRow:
-    """A valid record read from one sheet row (and its payer rows)."""
+    """A valid record read from one sheet row (and its detail rows)."""
 
     record: CodeRecord
     places: RowPlaces
@@ -115,15 +103,6 @@ class SheetRow:
 
     def problem(self, path: FieldPath, message: str) -> Problem:
         return self.places.problem(path, message)
-
-
-@dataclass(frozen=True)
-class SheetFailure:
-    """A row that did not make a record: its problems, and its code when it could be read."""
-
-    origin: str
-    code: str | None
-    problems: list[Problem]
 
 
 @dataclass
@@ -149,25 +128,19 @@ def read_sheet(path: Path) -> Sheet:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         codes = _read_csv(path, str(path))
-        companion = path.with_name(f"{path.stem}.{PAYER_SHEET}.csv")
-        payers = _read_csv(companion, str(companion)) if companion.is_file() else None
+        details = {}
+        for kind in DETAIL_SHEETS:
+            companion = path.with_name(f"{path.stem}.{kind.name}.csv")
+            if companion.is_file():
+                details[kind.name] = _read_csv(companion, str(companion))
     elif suffix == ".xlsx":
-        codes, payers = _read_xlsx(path)
+        codes, details = _read_xlsx(path)
     else:
         _fail(str(path), f"unsupported sheet type {path.suffix or '(none)'!r}; use .csv or .xlsx")
-    return _records(codes, payers)
+    return _records(codes, details)
 
 
 # Reading cells
-
-
-@dataclass
-class _Table:
-    display: str
-    header_row: int
-    header: list[str]
-    letters: dict[str, str]
-    rows: list[tuple[int, dict[str, Any]]]
 
 
 def _fail(
@@ -191,17 +164,7 @@ def _check_size(path: Path, display: str) -> None:
         _fail(display, "file is empty; a sheet needs a header row naming its columns")
 
 
-def letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names a column."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
-
-
-def _read_csv(path: Path, display: str) -> _Table:
+def _read_csv(path: Path, display: str) -> Table:
     _check_size(path, display)
     raw = path.read_bytes()
     try:
@@ -229,7 +192,7 @@ def _read_csv(path: Path, display: str) -> _Table:
     return _table(display, cells)
 
 
-def _read_xlsx(path: Path) -> tuple[_Table, _Table | None]:
+def _read_xlsx(path: Path) -> tuple[Table, dict[str, Table]]:
     display = str(path)
     _check_size(path, display)
     if not zipfile.is_zipfile(path):
@@ -249,22 +212,23 @@ def _read_xlsx(path: Path) -> tuple[_Table, _Table | None]:
         _fail(display, f"is not a readable XLSX workbook: {type(exc).__name__}: {exc}")
     try:
         names = workbook.sheetnames
-        codes_name = next((n for n in names if n.casefold() != PAYER_SHEET), None)
+        kinds = {kind.name for kind in DETAIL_SHEETS}
+        codes_name = next((n for n in names if n.casefold() not in kinds), None)
         if codes_name is None:
-            _fail(display, "has no worksheet of codes (only a payers sheet)")
-        payer_name = next((n for n in names if n.casefold() == PAYER_SHEET), None)
+            only = f"a {names[0].casefold()} sheet" if len(names) == 1 else "detail sheets"
+            _fail(display, f"has no worksheet of codes (only {only})")
         codes = _worksheet_table(workbook[codes_name], f"{display}[{codes_name}]")
-        payers = (
-            _worksheet_table(workbook[payer_name], f"{display}[{payer_name}]")
-            if payer_name
-            else None
-        )
+        details = {
+            name.casefold(): _worksheet_table(workbook[name], f"{display}[{name}]")
+            for name in names
+            if name.casefold() in kinds
+        }
     finally:
         workbook.close()
-    return codes, payers
+    return codes, details
 
 
-def _worksheet_table(sheet: Any, display: str) -> _Table:
+def _worksheet_table(sheet: Any, display: str) -> Table:
     cells: list[tuple[int, list[Any]]] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
         if number > MAX_ROWS + 1:
@@ -283,42 +247,29 @@ def _worksheet_table(sheet: Any, display: str) -> _Table:
     return _table(display, cells)
 
 
-def _table(display: str, cells: list[tuple[int, list[Any]]]) -> _Table:
+def _table(display: str, cells: list[tuple[int, list[Any]]]) -> Table:
     """Header and rows; blank rows are skipped, a bad header stops the sheet."""
-    cells = [(n, values) for n, values in cells if any(_cell_text(v) for v in values)]
+    cells = [(n, values) for n, values in cells if any(cell_text(v) for v in values)]
     if not cells:
         _fail(display, "sheet is empty; it needs a header row naming its columns")
     header_row, names = cells[0]
-    header = [_cell_text(name) for name in names]
+    header = [cell_text(name) for name in names]
     while header and not header[-1]:
         header.pop()
     letters = {name: letter(i) for i, name in enumerate(header) if name}
     rows = []
     for number, values in cells[1:]:
-        extra = [v for v in values[len(header) :] if _cell_text(v)]
+        extra = [v for v in values[len(header) :] if cell_text(v)]
         if extra:
             rows.append((number, {"": f"has {len(values)} cells; the header has {len(header)}"}))
             continue
         rows.append(
             (number, {name: value for name, value in zip(header, values, strict=False) if name})
         )
-    return _Table(display, header_row, header, letters, rows)
+    return Table(display, header_row, header, letters, rows)
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as text: whole numbers without `.0` (spreadsheets store 11 as 11.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return str(Decimal(repr(value)))
-    return str(value).strip()
-
-
-def _check_header(table: _Table, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+def _check_header(table: Table, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
     problems = []
     row = table.header_row
     seen: set[str] = set()
@@ -345,50 +296,75 @@ def _check_header(table: _Table, allowed: tuple[str, ...], required: tuple[str, 
 # Building records
 
 
-def _records(codes: _Table, payers: _Table | None) -> Sheet:
+def _records(codes: Table, tables: dict[str, Table]) -> Sheet:
     _check_header(codes, COLUMNS, ("code",))
-    if payers is not None:
-        _check_header(payers, PAYER_COLUMNS, ("code", "payer"))
-    details, sheet = _payer_details(payers)
+    kinds = [kind for kind in DETAIL_SHEETS if kind.name in tables]
+    for kind in kinds:
+        _check_header(tables[kind.name], kind.header, kind.header[:2])
+    sheet = Sheet()
+    details: dict[str, DetailRows] = {}
+    for kind in kinds:
+        details[kind.name], failures = read_details(kind, tables[kind.name])
+        sheet.failures += failures
     seen: dict[str, int] = {}
     for number, cells in codes.rows:
         place = Place(codes.display, number, codes.letters)
-        code = _cell_text(cells.get("code")).upper() or None
-        origin = f"{codes.display}:{number}"
+        code = cell_text(cells.get("code")).upper() or None
         if "" in cells:
-            sheet.failures.append(SheetFailure(origin, code, [place.problem("", cells[""])]))
+            sheet.failures.append(SheetFailure(place.origin, code, [place.problem("", cells[""])]))
             continue
         if code and code in seen:
             message = f"code {code} is also in row {seen[code]}; keep one row per code"
-            sheet.failures.append(SheetFailure(origin, code, [place.problem("code", message)]))
+            sheet.failures.append(
+                SheetFailure(place.origin, code, [place.problem("code", message)])
+            )
             continue
         if code:
             seen[code] = number
         data, problems = _row_data(cells, place)
-        payer_places = _merge_payers(data, details.pop(code or "", []), place)
+        places = RowPlaces(place, _merge(kinds, details, data, code or ""))
         if problems:
-            sheet.failures.append(SheetFailure(origin, code, problems))
+            sheet.failures.append(SheetFailure(place.origin, code, problems))
             continue
-        places = RowPlaces(place, payer_places)
         try:
             record = validate_record_data(Document(data, {(): number}), codes.display)
         except RecordError as error:
             located = [
                 places.problem(_parse_path(p.field or ""), p.message) for p in error.problems
             ]
-            sheet.failures.append(SheetFailure(origin, code, located))
+            sheet.failures.append(SheetFailure(place.origin, code, located))
             continue
         sheet.rows.append(SheetRow(record, places))
-    for code, entries in details.items():
-        for payer_place, _ in entries:
-            message = f"code {code} is not a row of the codes sheet ({codes.display})"
-            failure = SheetFailure(
-                f"{payer_place.display}:{payer_place.row}",
-                None,
-                [payer_place.problem("code", message)],
-            )
-            sheet.failures.append(failure)
+    sheet.failures += _unknown_codes(details, codes.display)
     return sheet
+
+
+def _merge(
+    kinds: list[DetailSheet], details: dict[str, DetailRows], data: dict[str, Any], code: str
+) -> DetailPlaces:
+    """Merge the detail rows of `code` into its row's data, taking them out of `details` so
+    the rows left over are those of codes the codes sheet lacks."""
+    return {
+        kind.name: merge_details(kind, data, details[kind.name].pop(code, [])) for kind in kinds
+    }
+
+
+def _unknown_codes(details: dict[str, DetailRows], codes_display: str) -> list[SheetFailure]:
+    """The detail rows no codes row took: each names a code the codes sheet lacks."""
+    return [
+        SheetFailure(
+            row.place.origin,
+            None,
+            [
+                row.place.problem(
+                    "code", f"code {code} is not a row of the codes sheet ({codes_display})"
+                )
+            ],
+        )
+        for rows in details.values()
+        for code, entries in rows.items()
+        for row in entries
+    ]
 
 
 def _parse_path(text: str) -> FieldPath:
@@ -403,10 +379,10 @@ def _row_data(cells: dict[str, Any], place: Place) -> tuple[dict[str, Any], list
     data: dict[str, Any] = {}
     problems: list[Problem] = []
     for column, value in cells.items():
-        if _cell_text(value) == "":
+        if cell_text(value) == "":
             continue
         if column in SCALAR_COLUMNS:
-            parsed: Any = _scalar(value)
+            parsed: Any = scalar(value)
         elif column in TEXT_LIST_COLUMNS:
             parsed = list(_items(value))
         else:
@@ -424,21 +400,9 @@ def _row_data(cells: dict[str, Any], place: Place) -> tuple[dict[str, Any], list
     return data, problems
 
 
-def _scalar(value: Any) -> Any:
-    """Text stays text; a number becomes its digits (codes, figures); anything else is
-    handed to the record model, which says what it expected."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool | datetime | date | time):
-        return value
-    if isinstance(value, int | float):
-        return _cell_text(value)
-    return value
-
-
 def _items(value: Any) -> Iterator[str]:
     """`a; b\\; c` -> `a`, `b; c`: items are `;`-separated, `\\;` is a literal semicolon."""
-    for part in _SEPARATOR.split(_cell_text(value)):
+    for part in _SEPARATOR.split(cell_text(value)):
         item = part.replace("\\;", ";").strip()
         if item:
             yield item
@@ -464,82 +428,3 @@ def _item(column: str, item: str) -> dict[str, Any] | str:
 
 
 _EXAMPLES = {"benchmarks": "label: value", "drug.doses": "Loading dose: 840 mg"}
-
-
-# Payer details
-
-
-_PayerRows = dict[str, list[tuple[Place, dict[str, Any]]]]
-
-
-def _payer_details(payers: _Table | None) -> tuple[_PayerRows, Sheet]:
-    """Payer rows by code, and a sheet holding the payer rows that are bad on their own."""
-    sheet = Sheet()
-    found: _PayerRows = {}
-    if payers is None:
-        return found, sheet
-    seen: dict[tuple[str, str], int] = {}
-    for number, cells in payers.rows:
-        place = Place(payers.display, number, payers.letters)
-        origin = f"{payers.display}:{number}"
-        code = _cell_text(cells.get("code")).upper()
-        name = _cell_text(cells.get("payer"))
-        if "" in cells:
-            sheet.failures.append(
-                SheetFailure(origin, code or None, [place.problem("", cells[""])])
-            )
-            continue
-        missing = [column for column, value in (("code", code), ("payer", name)) if not value]
-        if missing:
-            problems = [
-                place.problem(column, "is empty; a payer row needs it") for column in missing
-            ]
-            sheet.failures.append(SheetFailure(origin, code or None, problems))
-            continue
-        key = (code, name.casefold())
-        if key in seen:
-            message = f"payer {name!r} of {code} is also in row {seen[key]}; keep one"
-            sheet.failures.append(SheetFailure(origin, code, [place.problem("payer", message)]))
-            continue
-        seen[key] = number
-        details = {"name": name}
-        for column in PAYER_COLUMNS[2:]:
-            value = cells.get(column)
-            if _cell_text(value):
-                details[column] = _payer_value(column, value)
-        found.setdefault(code, []).append((place, details))
-    return found, sheet
-
-
-def _payer_value(column: str, value: Any) -> Any:
-    """`prior_authorization` may be true/false (a spreadsheet boolean or the word)."""
-    if column == "prior_authorization":
-        word = _cell_text(value).casefold()
-        if word in ("true", "yes"):
-            return True
-        if word in ("false", "no"):
-            return False
-    return _scalar(value)
-
-
-def _merge_payers(
-    data: dict[str, Any], rows: list[tuple[Place, dict[str, Any]]], place: Place
-) -> dict[int, Place]:
-    """Add each payer row's details to the payer it names (appending a payer the codes row
-    does not list); returns where each payer's details came from."""
-    listed: list[dict[str, Any]] = data.setdefault("payers", [])
-    places: dict[int, Place] = {}
-    for payer_place, details in rows:
-        index = next(
-            (i for i, p in enumerate(listed) if p["name"].casefold() == details["name"].casefold()),
-            None,
-        )
-        if index is None:
-            listed.append(details)
-            index = len(listed) - 1
-        else:
-            listed[index] = {**listed[index], **details, "name": listed[index]["name"]}
-        places[index] = payer_place
-    if not listed:
-        del data["payers"]
-    return places
