@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from codefolio.catalog.build import build_catalog
+from codefolio.compose import compose_publication
 from codefolio.errors import RecordError
 from codefolio.records import sheet as sheet_module
 from codefolio.records.sheet import _items, letter, read_sheet
+from tests.test_compose_facts import section_text
 
 HEADER = (
     "code,descriptor,service_type,sites_of_service,modifiers,drug.generic_name,drug.doses,payers"
@@ -27,6 +29,19 @@ GOOD_J9355 = "J9355,,Oncology,11,JZ: No waste,trastuzumab,,"
 
 def write_csv(path: Path, *rows: str) -> Path:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, **sheets: list[list[object]]) -> Path:
+    """A workbook with a worksheet of each name and rows, in the order given."""
+    workbook = Workbook()
+    assert workbook.active is not None
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(path)
     return path
 
 
@@ -219,6 +234,123 @@ def test_payers_csv_companion_and_duplicate_rows(tmp_path: Path) -> None:
         f"{path}:3 (column A code): code J9306 is also in row 2; keep one row per code",
         f"{tmp_path / 'cat.payers.csv'}:3 (column B payer): payer 'Aetna' of J9306 is also "
         "in row 2; keep one",
+    ]
+
+
+PACKAGE_HEADER = ["code", "ndc", "description", "amount", "unit", "single_dose", "ndc_unit"]
+
+
+def package_fields(sheet: sheet_module.Sheet) -> list[tuple[object, ...]]:
+    return [
+        (p.ndc, p.description, p.amount, p.unit, p.single_dose, p.ndc_unit, p.ndc_quantity)
+        for row in sheet.rows
+        if row.record.drug is not None
+        for p in row.record.drug.packages
+    ]
+
+
+def test_xlsx_packages_sheet_gives_what_the_worked_examples_need(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "catalogue.xlsx",
+        Codes=[
+            ["code", "modifiers", "drug.billing_unit", "drug.packages", "drug.doses"],
+            ["J9306", "JW; JZ", "1 mg", "50242-0145-01", "Loading dose: 840 mg"],
+        ],
+        packages=[
+            [*PACKAGE_HEADER, "ndc_quantity"],
+            ["J9306", "50242-0145-01", "420 mg/14 mL single-dose vial", 420, "mg", True, "ML", 14],
+        ],
+    )
+
+    sheet = read_sheet(path)
+    assert sheet.failures == []
+    assert package_fields(sheet) == [
+        ("50242-0145-01", "420 mg/14 mL single-dose vial", 420, "mg", True, "ML", 14)
+    ]
+    publication = compose_publication(sheet.rows[0].record)
+    text = section_text(publication.section("coding_specifications"))
+    assert "J9306-JZ × 840 units" in text
+    assert "N4 50242014501 ML 28" in text
+    # A finding on a package's detail points at the packages sheet row it came from.
+    problem = sheet.rows[0].problem(("drug", "packages", 0, "unit"), "looks odd")
+    assert str(problem) == (f"{path}[packages]:2 drug.packages[0].unit (column E unit): looks odd")
+
+
+def test_packages_csv_companion_adds_a_package_the_codes_row_does_not_list(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(tmp_path / "cat.csv", "code,drug.generic_name", "J9355,trastuzumab")
+    write_csv(
+        tmp_path / "cat.packages.csv",
+        ",".join([*PACKAGE_HEADER, "ndc_quantity"]),
+        "j9355,50242-0132-01,150 mg single-dose vial,150,mg,yes,UN,1",
+    )
+    sheet = read_sheet(path)
+    assert sheet.failures == []
+    assert package_fields(sheet) == [
+        ("50242-0132-01", "150 mg single-dose vial", 150, "mg", True, "UN", 1)
+    ]
+    assert sheet.rows[0].record.drug is not None
+    assert sheet.rows[0].record.drug.generic_name == "trastuzumab"
+    # The NDC of a package the packages sheet added is located there too.
+    problem = sheet.rows[0].problem(("drug", "packages", 0, "ndc"), "maps to another code")
+    assert str(problem) == (
+        f"{tmp_path / 'cat.packages.csv'}:2 drug.packages[0].ndc (column B ndc): "
+        "maps to another code"
+    )
+
+
+def test_an_ndc_hyphenated_differently_in_the_two_sheets_is_one_package(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "cat.csv", "code,drug.packages", "J9306,50242-145-01: 420 mg/14 mL vial"
+    )
+    write_csv(
+        tmp_path / "cat.packages.csv",
+        "code,ndc,amount,unit,single_dose",
+        "J9306,50242-0145-01,420,mg,no",
+    )
+    sheet = read_sheet(path)
+    assert sheet.failures == []
+    # The codes row's spelling of the NDC and its description are kept.
+    assert package_fields(sheet) == [
+        ("50242-145-01", "420 mg/14 mL vial", 420, "mg", False, None, None)
+    ]
+
+
+def test_a_bad_packages_row_names_its_row_and_column_and_the_other_rows_build(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "cat.csv",
+        "code,drug.packages",
+        "J9306,50242-0145-01",
+        "J9355,50242-0132-01",
+        "J9999,",
+    )
+    details = write_csv(
+        tmp_path / "cat.packages.csv",
+        "code,ndc,amount,unit,single_dose,ndc_unit",
+        "J9306,50242-0145-01,420,mg,true,XX",
+        "J9355,50242-0132-01,150,mg,true,UN",
+        "J9355,50242-132-01,150,mg,true,UN",
+        "J9999,5024-132-01,1,mg,,",
+        "J1234,50242-0132-01,1,mg,,",
+        "J9999,50242-0200-01,-5,mg,maybe,",
+    )
+    sheet = read_sheet(path)
+    assert [row.record.code for row in sheet.rows] == ["J9355"]
+    assert package_fields(sheet) == [("50242-0132-01", None, 150, "mg", True, "UN", None)]
+    problems = [str(p) for f in sheet.failures for p in f.problems]
+    assert problems == [
+        f"{details}:4 (column B ndc): package '50242-132-01' of J9355 is also in row 3; keep one",
+        f"{details}:5 (column B ndc): '5024-132-01' is not an NDC (expected 10 digits "
+        "hyphenated 4-4-2, 5-3-2 or 5-4-1, or 11 digits 5-4-2 with or without hyphens)",
+        f"{details}:2 drug.packages[0].ndc_unit (column F ndc_unit): 'XX' is not allowed; "
+        "expected 'UN', 'ML', 'GR', 'F2' or 'ME'",
+        f"{details}:7 drug.packages[0].amount (column C amount): '-5' must be greater than 0",
+        f"{details}:7 drug.packages[0].single_dose (column E single_dose): expected true or "
+        "false, got the text 'maybe'",
+        f"{details}:6 (column A code): code J1234 is not a row of the codes sheet ({path})",
     ]
 
 

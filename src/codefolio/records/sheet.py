@@ -1,11 +1,11 @@
 """Read a catalogue sheet (CSV or XLSX, one row per code) into records.
 
 Scalar fields are columns (`drug.generic_name` for a drug field); list fields are cells
-of `;`-separated items (`JW: usage text; 59: usage text`). Payer details come from a
-detail sheet keyed by `code` + `payer` (`sheet_details.py`): the XLSX worksheet named
-`payers`, or for a CSV the companion file `<name>.payers.csv` beside it. A bad row is
-reported with file, sheet, row and column and does not stop the other rows; a bad header
-or file stops the sheet.
+of `;`-separated items (`JW: usage text; 59: usage text`). Details of payers and packages
+come from detail sheets keyed by `code` + `payer` or `code` + `ndc` (`sheet_details.py`):
+the XLSX worksheets named `payers` and `packages`, or for a CSV the companion files
+`<name>.payers.csv` and `<name>.packages.csv` beside it. A bad row is reported with file,
+sheet, row and column and does not stop the other rows; a bad header or file stops the sheet.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Detail sheets: rows keyed by `code` and an item key that fill in the items of one list of
 a code's record, for fields a `;`-separated cell of the codes sheet has no room for (a
-payer's coverage).
+payer's coverage, a package's amount and NDC unit).
 
 Each kind is one `DetailSheet` description; reading its rows, merging them into the codes
 row's list and pointing a problem back at the detail row work the same for every kind.
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from codefolio.billing.ndc import normalize_ndc
 from codefolio.errors import Problem
 from codefolio.records.sheet_cells import Place, SheetFailure, Table, cell_text, scalar
 from codefolio.records.source import FieldPath
@@ -51,7 +52,18 @@ PAYERS = DetailSheet(
     columns=("prior_authorization", "policy", "site_of_care", "notes"),
     yes_no=("prior_authorization",),
 )
-DETAIL_SHEETS = (PAYERS,)
+PACKAGES = DetailSheet(
+    name="packages",
+    noun="package",
+    target=("drug", "packages"),
+    key_column="ndc",
+    key_field="ndc",
+    # Claims carry the 11-digit form, so 50242-145-01 and 50242-0145-01 are one package.
+    match=normalize_ndc,
+    columns=("description", "amount", "unit", "single_dose", "ndc_unit", "ndc_quantity"),
+    yes_no=("single_dose",),
+)
+DETAIL_SHEETS = (PAYERS, PACKAGES)
 
 
 @dataclass(frozen=True)
