@@ -181,6 +181,12 @@ def test_the_issue_example_message(tmp_path: Path) -> None:
             id="duplicate-modifier",
         ),
         pytest.param(
+            "code: J9306\ndrug:\n  packages:\n    - ndc: 50242-0145-01\n    - ndc: 50242-145-01\n",
+            "bad.yaml:4 drug.packages: NDC '50242014501' is listed twice (items [0] and [1]); "
+            "keep one",
+            id="duplicate-ndc-in-two-hyphenations",
+        ),
+        pytest.param(
             "code: J9306\ndescriptor: '   '\n",
             "bad.yaml:2 descriptor: is empty; give a value or leave the field out",
             id="blank-text",

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from codefolio.billing.ndc import normalize_ndc
 from codefolio.records.fields import (
     CPT_PATTERN,
     HCPCS_PATTERN,
@@ -96,7 +97,8 @@ class Drug(_Strict):
     @field_validator("packages")
     @classmethod
     def _unique_ndcs(cls, packages: list[Package]) -> list[Package]:
-        _reject_duplicates((p.ndc for p in packages), "NDC")
+        """One package per NDC, however it is hyphenated (50242-145-01 is 50242-0145-01)."""
+        _reject_duplicates((normalize_ndc(p.ndc) for p in packages), "NDC")
         return packages
 
 
