@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from codefolio.billing.ndc import normalize_ndc
 from codefolio.compose.common import join_words, src
 from codefolio.compose.model import DataSetEdition, SourceRef
 from codefolio.records.model import CodeRecord, SiteOfService
@@ -44,6 +45,11 @@ class ReferenceFacts:
     opps: OppsRate | None
     datasets: dict[str, DataSetEdition]
     """Every shipped data set by id (name, publisher, latest edition), to name what is cited."""
+
+    def crosswalk_row(self, ndc: str) -> NdcPackage | None:
+        """The latest crosswalk's row for an NDC of the record, in any hyphenation."""
+        ndc11 = normalize_ndc(ndc)
+        return next((row for row in self.ndc_packages if row.ndc11 == ndc11), None)
 
 
 def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:

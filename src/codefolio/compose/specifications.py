@@ -109,11 +109,10 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
     def dose_kind(single: bool | None) -> str:
         return {True: "Single-dose", False: "Multiple-dose", None: MISSING_TEXT}[single]
 
-    crosswalk = {row.ndc11: row for row in facts.ndc_packages}
     rows = []
     for i, package in enumerate(drug.packages):
         sources = src(f"drug.packages[{i}]")
-        match = crosswalk.get(normalize_ndc(package.ndc))
+        match = facts.crosswalk_row(package.ndc)
         if match:
             units = _crosswalk_number(match.billing_units_per_package)
             sources += cite(match, "billing_units_per_package")
