@@ -86,10 +86,7 @@ class WorkedDose:
 
     @property
     def total_units(self) -> int:
-        """Units billed for the date of service: administered plus the JW line."""
-        if self.units is None:
-            return 0
-        return self.units.units + (self.wastage.discarded_units if self.wastage else 0)
+        return billed_units(self.units, self.wastage) if self.units else 0
 
     def ndc_report(self, amount: Fraction) -> NdcReport | None:
         """The NDC for a line of `amount` (in the billing unit's measure): its quantity is the
@@ -102,6 +99,11 @@ class WorkedDose:
             Decimal("0.001"), ROUND_HALF_UP
         )
         return NdcReport(supply.ndc11, supply.ndc_unit, quantity.normalize())
+
+
+def billed_units(units: DoseUnits, wastage: Wastage | None) -> int:
+    """Units billed for the date of service: administered plus the JW line."""
+    return units.units + (wastage.discarded_units if wastage else 0)
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,10 @@ def work_billing(record: CodeRecord, facts: ReferenceFacts) -> BillingWork:
     if drug and drug.concentration:
         concentration = parse_concentration(drug.concentration)  # checked on load
     supplies = _supplies(record, facts, unit.unit, concentration) if unit else []
+    settings = _mue_settings(record)
+    mue_rows = [row for row in facts.mue if row.setting in settings]
     doses = [
-        _work_dose(record, index, dose, unit, concentration, supplies, facts)
+        _work_dose(index, dose, unit, concentration, supplies, mue_rows, facts)
         for index, dose in enumerate(drug.doses if drug else [])
     ]
     return BillingWork(unit, unit_problem, concentration, supplies, doses)
@@ -156,7 +160,6 @@ def _supplies(
     billing units per package; with no input package, the crosswalk's packages (container
     kind unknown). A package whose size cannot be told is left out."""
     drug = record.drug
-    crosswalk = {row.ndc11: row for row in facts.ndc_packages if row.ndc11}
     supplies = []
     for index, package in enumerate(drug.packages if drug else []):
         sources = src(f"drug.packages[{index}]")
@@ -164,7 +167,7 @@ def _supplies(
         if package.amount and package.unit:
             with contextlib.suppress(ConversionError):
                 content = convert(package.amount, package.unit, unit.unit, concentration)
-        row = crosswalk.get(normalize_ndc(package.ndc))
+        row = facts.crosswalk_row(package.ndc)
         if content is None and row is not None:
             content = _crosswalk_content(row, unit)
             sources += cite(row, "billing_units_per_package") if content else []
@@ -217,12 +220,12 @@ def _mue_settings(record: CodeRecord) -> set[str]:
 
 
 def _work_dose(
-    record: CodeRecord,
     index: int,
     dose: Dose,
     unit: UnitOfCode | None,
     concentration: Concentration | None,
     supplies: list[Supply],
+    mue_rows: list[Mue],
     facts: ReferenceFacts,
 ) -> WorkedDose:
     sources = [*src(f"drug.doses[{index}]"), *(unit.sources if unit else [])]
@@ -245,13 +248,8 @@ def _work_dose(
         if official:
             sources += cite(official, "long_description")
             modifier_names[official.code] = f"{official.code} ({official.long_description})"
-    worked = WorkedDose(index, dose, units, None, wastage, supply, modifier_names=modifier_names)
-    settings = _mue_settings(record)
-    comparisons = [
-        (row, compare_to_mue(worked.total_units, row.value, row.mai))
-        for row in facts.mue
-        if row.setting in settings
-    ]
+    total = billed_units(units, wastage)
+    comparisons = [(row, compare_to_mue(total, row.value, row.mai)) for row in mue_rows]
     if comparisons:
         sources += [ref for row, _ in comparisons for ref in cite(row, "value", "mai")] + [MUE]
     return WorkedDose(
