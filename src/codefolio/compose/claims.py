@@ -246,6 +246,24 @@ def _example_intro(example: WorkedDose, form: str) -> Paragraph:
     )
 
 
+def _example_lines(
+    record: CodeRecord,
+    example: WorkedDose,
+    drug_revenue_code: str | None = None,
+    administration_revenue_code: str | None = None,
+) -> list[tuple[ClaimLine, list[SourceRef]]]:
+    """The worked dose's drug lines, then its administration lines, each with its sources;
+    revenue codes for an institutional claim."""
+    lines = [
+        (line, example.line_sources) for line in drug_lines(record, example, drug_revenue_code)
+    ]
+    lines += [
+        (line, src(f"administration_codes[{index}]"))
+        for index, line in administration_lines(record, administration_revenue_code)
+    ]
+    return lines
+
+
 def _office_example(
     record: CodeRecord, example: WorkedDose, sites: list[tuple[int, SiteOfService]]
 ) -> list[Block]:
@@ -253,11 +271,7 @@ def _office_example(
     pos = join_words([site.pos for _, site in sites])
     pointer = "A" if record.diagnoses else MISSING_TEXT
     pointer_sources = src("diagnoses[0]") if record.diagnoses else []
-    lines = [(line, example.line_sources) for line in drug_lines(record, example)]
-    lines += [
-        (line, src(f"administration_codes[{index}]"))
-        for index, line in administration_lines(record)
-    ]
+    lines = _example_lines(record, example)
     table = Table(
         caption="CMS-1500 item 24 lines",
         columns=[
@@ -289,13 +303,7 @@ def _office_example(
 
 def _facility_example(record: CodeRecord, example: WorkedDose) -> list[Block]:
     claim = [rules.INSTITUTIONAL_CLAIM]
-    lines = [
-        (line, example.line_sources) for line in drug_lines(record, example, DRUG_REVENUE_CODE)
-    ]
-    lines += [
-        (line, src(f"administration_codes[{index}]"))
-        for index, line in administration_lines(record, CHEMO_IV_REVENUE_CODE)
-    ]
+    lines = _example_lines(record, example, DRUG_REVENUE_CODE, CHEMO_IV_REVENUE_CODE)
     table = Table(
         caption="UB-04 lines (type of bill 013x)",
         columns=["Line", "FL 42 Revenue code", "FL 43 NDC", "FL 44 HCPCS, modifier", "FL 46 Units"],
