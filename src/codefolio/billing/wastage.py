@@ -83,4 +83,4 @@ def least_waste(dose: DoseUnits, packages: Sequence[PackageSize]) -> Wastage:
     if not packages:
         raise ValueError("no package to draw the dose from")
     options = [wastage(dose, package) for package in packages]
-    return min(options, key=lambda w: (w.discarded, w.packages_used, options.index(w)))
+    return min(options, key=lambda w: (w.discarded, w.packages_used))  # first of equals
