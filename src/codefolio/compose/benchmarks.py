@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from codefolio.billing.mue import MUE_SETTINGS
-from codefolio.compose.common import join_words, optional_missing, src
+from codefolio.compose.common import join_words, optional_missing, sentence, src
 from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
     MISSING_TEXT,
@@ -19,19 +21,29 @@ from codefolio.compose.model import (
     Table,
 )
 from codefolio.records.model import CodeRecord
+from codefolio.compose.rules import cite_rule
 from codefolio.refdata import AspLimit, Mue, OppsRate
+from codefolio.refdata.meanings import OPPS_STATUS_INDICATORS, meaning
+
+if TYPE_CHECKING:
+    from codefolio.compose.review import Staleness
 
 
-def compose_benchmarks(record: CodeRecord, facts: ReferenceFacts) -> Section:
+def compose_benchmarks(
+    record: CodeRecord, facts: ReferenceFacts, staleness: dict[str, Staleness]
+) -> Section:
+    """Data set figures with the edition (quarter) each is from; a quarter other than the
+    as-of date's is flagged beside the figure."""
     blocks: list[Block] = []
     if facts.mue:
         blocks.append(_mue_table(facts.mue))
+        blocks.extend(_stale_note(staleness.get("mue")))
     priced = [limit for limit in facts.asp if limit.payment_limit is not None]
     if priced:
-        blocks.append(_latest_asp(priced[-1]))
+        blocks.append(_asp_for(priced, facts.as_of, staleness.get("asp")))
         blocks.extend(_asp_history(priced))
     if facts.opps:
-        blocks.append(_opps(facts.opps))
+        blocks.append(_opps(facts.opps, staleness.get("opps")))
     if record.benchmarks:
         blocks.append(_input_benchmarks(record))
     if not blocks:
@@ -69,7 +81,17 @@ def _effective(limit: AspLimit) -> str:
     return "dates not given"
 
 
-def _latest_asp(limit: AspLimit) -> Paragraph:
+def _stale_note(note: Staleness | None) -> list[Block]:
+    if note is None:
+        return []
+    return [Callout(tone="caution", text=f"Check before billing: {note}.")]
+
+
+def _asp_for(limits: list[AspLimit], as_of: date, stale: Staleness | None) -> Paragraph:
+    """The payment limit of the quarter holding the as-of date; without that quarter, the
+    newest before it (or the oldest shipped), flagged."""
+    earlier = [l for l in limits if l.effective_start is None or l.effective_start <= as_of]
+    limit = earlier[-1] if earlier else limits[0]
     assert limit.payment_limit is not None
     text = (
         f"{dollars(limit.payment_limit)} per {limit.dosage} for the {limit.quarter} quarter "
@@ -82,8 +104,12 @@ def _latest_asp(limit: AspLimit) -> Paragraph:
     if limit.notes:
         text += f" ({limit.notes})"
         fields.append("notes")
+    if stale is not None:
+        text += f". Check before billing: {stale}"
     return Paragraph(
-        label="Medicare Part B payment limit (ASP)", text=text, sources=cite(limit, *fields)
+        label="Medicare Part B payment limit (ASP)",
+        text=sentence(text),
+        sources=cite(limit, *fields),
     )
 
 
@@ -140,8 +166,10 @@ def _unit_key(dosage: str) -> str:
     return "".join(dosage.split()).upper()
 
 
-def _opps(rate: OppsRate) -> Paragraph:
-    parts = [f"status indicator {rate.status_indicator}"]
+def _opps(rate: OppsRate, stale: Staleness | None) -> Paragraph:
+    parts = [
+        f"status indicator {meaning(OPPS_STATUS_INDICATORS, rate.status_indicator)}"
+    ]
     fields = ["status_indicator"]
     if rate.apc:
         parts.append(f"APC {rate.apc}")
@@ -149,10 +177,13 @@ def _opps(rate: OppsRate) -> Paragraph:
     if rate.payment_rate is not None:
         parts.append(f"payment rate {dollars(rate.payment_rate)}")
         fields.append("payment_rate")
+    text = f"{', '.join(parts)} (edition {rate.edition})"
+    if stale is not None:
+        text += f". Check before billing: {stale}"
     return Paragraph(
         label="Hospital outpatient (OPPS Addendum B)",
-        text=", ".join(parts),
-        sources=cite(rate, *fields),
+        text=sentence(text),
+        sources=[*cite(rate, *fields), cite_rule("opps-status-indicators")],
     )
 
 
