@@ -87,8 +87,47 @@ CODE_SYSTEMS: Final[dict[str, CodeSystem]] = {
 }
 
 CPT_MODIFIERS: Final = frozenset(
-    "22 23 24 25 26 27 32 33 47 50 51 52 53 54 55 56 57 58 59 62 "
-    "63 66 73 74 76 77 78 79 80 81 82 90 91 92 93 95 96 97 99".split()
+    [
+        "22",
+        "23",
+        "24",
+        "25",
+        "26",
+        "27",
+        "32",
+        "33",
+        "47",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "55",
+        "56",
+        "57",
+        "58",
+        "59",
+        "62",
+        "63",
+        "66",
+        "73",
+        "74",
+        "76",
+        "77",
+        "78",
+        "79",
+        "80",
+        "81",
+        "82",
+        "90",
+        "91",
+        "92",
+        "93",
+        "95",
+        "96",
+        "97",
+        "99",
+    ]
 )
 """CPT Level I modifiers (AMA CPT, Appendix A), numbers only: the HCPCS file holds Level II
 modifiers, and CPT modifier descriptors are AMA-copyrighted, so they are accepted by number."""

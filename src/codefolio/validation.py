@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Literal
 
 from codefolio.billing.pairing import pairings
-from codefolio.codes import CPT_MODIFIERS, HCPCS
 from codefolio.billing.units import (
     ConversionError,
     convert,
     parse_billing_unit,
     parse_concentration,
 )
+from codefolio.codes import CPT_MODIFIERS, HCPCS
 from codefolio.errors import Problem, RecordError
 from codefolio.records import MissingElement, missing_elements, read_record
 from codefolio.records.model import CodeRecord
@@ -29,7 +29,6 @@ from codefolio.records.source import FieldPath, format_path
 from codefolio.refdata import ReferenceData
 
 Severity = Literal["error", "warning"]
-
 
 
 @dataclass(frozen=True)

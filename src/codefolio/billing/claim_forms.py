@@ -32,7 +32,10 @@ class ClaimForm:
     title: str
     setting: str
     """Who bills on it, as a sentence fragment ("a professional claim")."""
+    names: str
+    """The paper and electronic forms as the text names them."""
     form: str
+    lines_caption: str
     transaction: str
     places: frozenset[str]
     """Place of Service codes of the sites billed on this form."""
@@ -66,7 +69,9 @@ PROFESSIONAL: Final = ClaimForm(
     id="office",
     title="Office claim (CMS-1500 / 837P)",
     setting="a professional claim",
+    names="Form CMS-1500, or the electronic 837P",
     form="CMS-1500",
+    lines_caption="CMS-1500 item 24 lines",
     transaction="837P",
     places=frozenset({"11"}),
     rule_id="claim-professional",
@@ -108,15 +113,15 @@ INSTITUTIONAL: Final = ClaimForm(
     id="facility",
     title="Outpatient facility claim (UB-04 / 837I)",
     setting="an institutional claim",
+    names="Form UB-04 (CMS-1450), or the electronic 837I, type of bill 013x (hospital outpatient)",
     form="UB-04",
+    lines_caption="UB-04 lines (type of bill 013x)",
     transaction="837I",
     places=frozenset({"19", "22"}),
     rule_id="claim-institutional",
     mue_setting="outpatient_hospital",
     fields=(
-        FormField(
-            "FL 42, Revenue code", "0636 (drugs requiring detailed coding)", drug_only=True
-        ),
+        FormField("FL 42, Revenue code", "0636 (drugs requiring detailed coding)", drug_only=True),
         FormField("FL 44, HCPCS code and modifier", "the code and its modifiers"),
         FormField("FL 46, Service units", "the billing units reported on the line"),
         FormField(

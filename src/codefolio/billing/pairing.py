@@ -31,9 +31,7 @@ class AdministrationFamily:
 
 
 FAMILIES: Final[tuple[AdministrationFamily, ...]] = (
-    AdministrationFamily(
-        "hydration", "96360", "96361", "0260", "IV therapy", "add-on-hydration"
-    ),
+    AdministrationFamily("hydration", "96360", "96361", "0260", "IV therapy", "add-on-hydration"),
     AdministrationFamily(
         "therapeutic, prophylactic or diagnostic IV infusion",
         "96365",
@@ -62,9 +60,7 @@ FAMILIES: Final[tuple[AdministrationFamily, ...]] = (
         "IV therapy",
         "add-on-therapeutic",
     ),
-    AdministrationFamily(
-        "other injection or infusion service", "96377", "96379", None, None, None
-    ),
+    AdministrationFamily("other injection or infusion service", "96377", "96379", None, None, None),
     AdministrationFamily(
         "chemotherapy, subcutaneous or intramuscular",
         "96401",

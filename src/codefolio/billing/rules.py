@@ -214,8 +214,9 @@ RULES: Final[tuple[BillingRule, ...]] = (
         statement="A hospital reports JG on the line of a drug acquired under the 340B Drug "
         "Pricing Program; rural sole community hospitals, children's hospitals and "
         "PPS-exempt cancer hospitals report TB instead.",
-        sources=(RuleSource("CMS CY 2018 OPPS/ASC final rule (CMS-1678-FC)", "340B-acquired "
-                            "drugs"),),
+        sources=(
+            RuleSource("CMS CY 2018 OPPS/ASC final rule (CMS-1678-FC)", "340B-acquired drugs"),
+        ),
         scope="Medicare OPPS",
         in_force_from=date(2018, 1, 1),
         in_force_until=date(2024, 12, 31),
@@ -226,8 +227,9 @@ RULES: Final[tuple[BillingRule, ...]] = (
         statement="A hospital reports TB on the line of every drug acquired under the 340B "
         "Drug Pricing Program (JG was ended on 2024-12-31); applies only when the drug was "
         "acquired under 340B.",
-        sources=(RuleSource("CMS CY 2025 OPPS/ASC final rule (CMS-1809-FC)", "340B modifier "
-                            "reporting"),),
+        sources=(
+            RuleSource("CMS CY 2025 OPPS/ASC final rule (CMS-1809-FC)", "340B modifier reporting"),
+        ),
         scope="Medicare Part B",
         in_force_from=date(2025, 1, 1),
     ),
@@ -304,9 +306,9 @@ RULES: Final[tuple[BillingRule, ...]] = (
     BillingRule(
         id="claim-professional",
         title="Professional claim",
-        statement="Physician and supplier services, the office among them, are billed on Form "
-        "CMS-1500 or its electronic form, the 837P, with the Place of Service on each line "
-        "and the NDC of a drug in the line's shaded area (loop 2410).",
+        statement="Physician and supplier services, the office among them, are billed on the "
+        "professional claim (CMS-1500 or 837P), with the Place of Service on each line and a "
+        "drug's NDC in the line's shaded area (837P loop 2410).",
         sources=(
             RuleSource(
                 "CMS Medicare Claims Processing Manual (Pub. 100-04), Chapter 26",
@@ -318,9 +320,9 @@ RULES: Final[tuple[BillingRule, ...]] = (
     BillingRule(
         id="claim-institutional",
         title="Institutional claim",
-        statement="Hospital outpatient services are billed on Form UB-04 (CMS-1450) or its "
-        "electronic form, the 837I, type of bill 013x, one revenue code per line; Place of "
-        "Service codes are not reported on it.",
+        statement="Hospital outpatient services are billed on the institutional claim (UB-04 "
+        "or 837I), type of bill 013x, one revenue code per line; Place of Service codes are "
+        "not reported on it.",
         sources=(
             RuleSource(
                 "CMS Medicare Claims Processing Manual (Pub. 100-04), Chapter 25",

@@ -20,8 +20,8 @@ from codefolio.compose.model import (
     Section,
     Table,
 )
-from codefolio.records.model import CodeRecord
 from codefolio.compose.rules import cite_rule
+from codefolio.records.model import CodeRecord
 from codefolio.refdata import AspLimit, Mue, OppsRate
 from codefolio.refdata.meanings import OPPS_STATUS_INDICATORS, meaning
 
@@ -36,8 +36,7 @@ def compose_benchmarks(
     as-of date's is flagged beside the figure."""
     blocks: list[Block] = []
     if facts.mue:
-        blocks.append(_mue_table(facts.mue))
-        blocks.extend(_stale_note(staleness.get("mue")))
+        blocks.append(_mue_table(facts.mue, staleness.get("mue")))
     priced = [limit for limit in facts.asp if limit.payment_limit is not None]
     if priced:
         blocks.append(_asp_for(priced, facts.as_of, staleness.get("asp")))
@@ -56,9 +55,15 @@ def dollars(amount: Decimal) -> str:
     return f"${amount:,}"
 
 
-def _mue_table(rows: list[Mue]) -> Table:
+def _mue_table(rows: list[Mue], stale: Staleness | None) -> Table:
+    caption = (
+        "Medically Unlikely Edits (units per patient per day, by setting), "
+        f"edition {rows[0].edition}"
+    )
+    if stale is not None:
+        caption += f"; check before billing: {stale}"
     return Table(
-        caption="Medically Unlikely Edits (units per patient per day, by setting)",
+        caption=caption,
         columns=["Setting", "MUE (units)", "MUE adjudication indicator", "Rationale"],
         rows=[
             Row(
@@ -81,16 +86,10 @@ def _effective(limit: AspLimit) -> str:
     return "dates not given"
 
 
-def _stale_note(note: Staleness | None) -> list[Block]:
-    if note is None:
-        return []
-    return [Callout(tone="caution", text=f"Check before billing: {note}.")]
-
-
 def _asp_for(limits: list[AspLimit], as_of: date, stale: Staleness | None) -> Paragraph:
     """The payment limit of the quarter holding the as-of date; without that quarter, the
     newest before it (or the oldest shipped), flagged."""
-    earlier = [l for l in limits if l.effective_start is None or l.effective_start <= as_of]
+    earlier = [q for q in limits if q.effective_start is None or q.effective_start <= as_of]
     limit = earlier[-1] if earlier else limits[0]
     assert limit.payment_limit is not None
     text = (
@@ -167,17 +166,17 @@ def _unit_key(dosage: str) -> str:
 
 
 def _opps(rate: OppsRate, stale: Staleness | None) -> Paragraph:
-    parts = [
-        f"status indicator {meaning(OPPS_STATUS_INDICATORS, rate.status_indicator)}"
-    ]
-    fields = ["status_indicator"]
-    if rate.apc:
-        parts.append(f"APC {rate.apc}")
-        fields.append("apc")
+    indicator = meaning(OPPS_STATUS_INDICATORS, rate.status_indicator).split(": ", 1)[1]
+    parts = [f"status indicator {rate.status_indicator}", f"APC {rate.apc}" if rate.apc else ""]
+    parts = [part for part in parts if part]
+    fields = ["status_indicator", *(["apc"] if rate.apc else [])]
     if rate.payment_rate is not None:
         parts.append(f"payment rate {dollars(rate.payment_rate)}")
         fields.append("payment_rate")
-    text = f"{', '.join(parts)} (edition {rate.edition})"
+    text = (
+        f"{', '.join(parts)} (edition {rate.edition}); "
+        f"status indicator {rate.status_indicator}: {indicator}"
+    )
     if stale is not None:
         text += f". Check before billing: {stale}"
     return Paragraph(

@@ -82,7 +82,10 @@ def _procedure_item(
     if record.is_drug_code:
         allowed = drug_line_modifiers(form, record, facts)
         if allowed:
-            text += f", with the drug-line modifiers its rules call for ({join_words(allowed)}; see Modifiers)"
+            text += (
+                ", with the drug-line modifiers its rules call for "
+                f"({join_words(allowed)}; see Modifiers)"
+            )
         text += (
             "; procedure modifiers (25, "
             + ", ".join(DISTINCT_SERVICE_MODIFIERS)
@@ -129,7 +132,7 @@ def _form_section(
     claim = [cite_rule(form.rule_id)]
     where = sites_phrase(sites, facts)
     intro = Paragraph(
-        text=f"For {where.text}, {record.code} is reported on {form.setting}. "
+        text=f"For {where.text}, {record.code} is reported on {form.setting}: {form.names}. "
         f"{require_rule(form.rule_id).statement}",
         sources=[*where.sources, *claim],
     )
@@ -224,9 +227,7 @@ def _lines(
     return lines
 
 
-def _example(
-    form: ClaimForm, record: CodeRecord, example: WorkedDose, sites: Sites
-) -> list[Block]:
+def _example(form: ClaimForm, record: CodeRecord, example: WorkedDose, sites: Sites) -> list[Block]:
     claim = [cite_rule(form.rule_id)]
     pointer = "A" if record.diagnoses else MISSING_TEXT
     pointer_sources = src("diagnoses[0]") if record.diagnoses else []
@@ -249,12 +250,15 @@ def _example(
         extra = [*_site_refs(sites), *pointer_sources] if form.id == "office" else []
         rows.append(
             Row(
-                cells=[str(number), *(cell(column, line, illustrative) for column, _ in form.columns)],
+                cells=[
+                    str(number),
+                    *(cell(column, line, illustrative) for column, _ in form.columns),
+                ],
                 sources=[*sources, *extra, *claim],
             )
         )
     table = Table(
-        caption=f"{form.form} lines",
+        caption=form.lines_caption,
         columns=["Line", *(heading for _, heading in form.columns)],
         rows=rows,
     )

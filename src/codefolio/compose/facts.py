@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from codefolio.billing.claim_forms import form_for_pos
-from codefolio.billing.rules import in_force
-
 from codefolio.billing.ndc import normalize_ndc
+from codefolio.billing.rules import in_force
 from codefolio.compose.common import join_words, src
 from codefolio.compose.model import DataSetEdition, SourceRef
 from codefolio.records.model import CodeRecord, SiteOfService

@@ -139,7 +139,7 @@ class Publication(_Node):
     """Generic, then brand names: what catalogue indexes show and search."""
     edition: str
     """What produced this text (the codefolio version): with `datasets`, reproducible."""
-    as_of: date
+    as_of: date | None = None
     """The date the publication is true for: it states the rules in force on this date."""
     datasets: list[DataSetEdition] = []
     """Every data set edition the publication cites, in the order of first use."""

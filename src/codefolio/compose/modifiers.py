@@ -72,7 +72,9 @@ def _description(code: str, facts: ReferenceFacts) -> tuple[str, list[SourceRef]
     return MISSING_TEXT, []
 
 
-def _row(code: str, usage: str, sources: list[SourceRef], record: CodeRecord, facts: ReferenceFacts) -> Row:
+def _row(
+    code: str, usage: str, sources: list[SourceRef], record: CodeRecord, facts: ReferenceFacts
+) -> Row:
     description, described = _description(code, facts)
     rule_ids = governing_rules(code, record, facts)
     rules = " ".join(rule_text(require_rule(rule_id)) for rule_id in rule_ids)
@@ -93,7 +95,7 @@ def compose_modifiers(record: CodeRecord, facts: ReferenceFacts) -> Section:
         blocks.append(
             Table(
                 caption="Modifiers",
-                columns=["Modifier", "Description", "When to use (input)", "Billing rule"],
+                columns=["Modifier", "Description", "When to use", "Billing rule"],
                 rows=rows,
             )
         )

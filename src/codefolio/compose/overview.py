@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from codefolio.compose import rules
-from codefolio.compose.rules import cite_rule
 from codefolio.compose.common import code_phrase, join_words, missing, sentence, src
 from codefolio.compose.facts import ReferenceFacts, cite, descriptor_of, sites_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section
+from codefolio.compose.rules import cite_rule
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import HcpcsCode
 from codefolio.refdata.meanings import (
@@ -86,10 +86,21 @@ def _drug_facts(record: CodeRecord) -> list[Block]:
 
 def _hcpcs_facts(row: HcpcsCode) -> BulletList:
     """What the HCPCS file records about the code, each item citing its field."""
-    services = ", ".join(meaning(TYPES_OF_SERVICE, tos) for tos in row.type_of_service)
+    services = (
+        f"{', '.join(row.type_of_service)} ("
+        + "; ".join(meaning(TYPES_OF_SERVICE, tos) for tos in row.type_of_service)
+        + ")"
+        if row.type_of_service
+        else ""
+    )
     entries: list[tuple[str, str | None, str, bool]] = [
         ("Short descriptor", row.short_description, "short_description", False),
-        ("Pricing indicator", _meant(PRICING_INDICATORS, row.pricing_indicator), "pricing_indicator", True),
+        (
+            "Pricing indicator",
+            _meant(PRICING_INDICATORS, row.pricing_indicator),
+            "pricing_indicator",
+            True,
+        ),
         ("Coverage code", _coded(row.coverage_code, row.coverage_meaning), "coverage_code", False),
         ("BETOS", _meant(BETOS, row.betos), "betos", True),
         ("Type of service", services or None, "type_of_service", True),
@@ -112,7 +123,8 @@ def _hcpcs_facts(row: HcpcsCode) -> BulletList:
 
 
 def _meant(table: dict[str, str], code: str | None) -> str | None:
-    return meaning(table, code) if code else None
+    """`51 (drugs)`: the code, then its meaning in the file's record layout."""
+    return f"{code} ({meaning(table, code).split(': ', 1)[1]})" if code else None
 
 
 def _coded(code: str | None, meaning: str | None) -> str | None:

@@ -39,7 +39,9 @@ def compose_pairings(record: CodeRecord, facts: ReferenceFacts) -> Section:
     related = _related_rows(record, facts)
     if related:
         blocks.append(
-            Table(caption="Related codes", columns=["Code", "Code system", "Relation"], rows=related)
+            Table(
+                caption="Related codes", columns=["Code", "Code system", "Relation"], rows=related
+            )
         )
     if not blocks:
         blocks.append(optional_missing("related_codes", "Billing pairings"))

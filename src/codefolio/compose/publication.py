@@ -55,9 +55,11 @@ def compose_publication(
     datasets = cited_datasets(cited, facts.datasets)
     descriptor = descriptor_of(record, facts)
     notes = compose_review_notes(findings, staleness, work)
+    summary = compose_summary(record, facts, body, unfilled_gaps(record, refdata), staleness, work)
+    if notes:
+        summary = summary.model_copy(update={"subsections": [notes]})
     sections = [
-        compose_summary(record, facts, body, unfilled_gaps(record, refdata), staleness, work),
-        *([notes] if notes else []),
+        summary,
         *body,
         compose_references(record, cited, datasets),
     ]

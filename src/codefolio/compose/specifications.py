@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from codefolio.billing.ndc import normalize_ndc
 from codefolio.billing.mue import mai_rule_id
+from codefolio.billing.ndc import normalize_ndc
 from codefolio.billing.rules import require_rule
 from codefolio.billing.units import format_quantity
 from codefolio.compose.common import (

@@ -288,7 +288,7 @@ def _work_dose(
         wastage = least_waste(units, [s.size for s in supplies])
         used = [next(s for s in supplies if s.size == draw.package) for draw in wastage.draws]
         sources += [ref for supply in used for ref in supply.sources]
-        modifier = wastage.modifier
+        modifier: str | None = wastage.modifier
         if modifier:
             rule_id = "jw-discarded-amount" if modifier == "JW" else "jz-nothing-discarded"
             if facts.in_force(rule_id):
@@ -310,9 +310,9 @@ def _work_dose(
     ]
     for row, comparison in comparisons:
         sources += cite(row, "value", "mai")
-        rule_id = mai_rule_id(comparison.mai)
-        if rule_id:
-            sources.append(cite_rule(rule_id))
+        mai_rule = mai_rule_id(comparison.mai)
+        if mai_rule:
+            sources.append(cite_rule(mai_rule))
     return WorkedDose(
         index,
         dose,
@@ -385,7 +385,7 @@ def line_text(record: CodeRecord, line: DrugLine) -> str:
 
 
 def _lines_text(record: CodeRecord, worked: WorkedDose) -> str:
-    """`Claim line: J9306-JZ × 840 units` or `Claim lines: ..., and ...`."""
+    """`Claim line: <code>-JZ × 840 units` or `Claim lines: ..., and ...`."""
     texts = [line_text(record, line) for line in worked.lines]
     return f"Claim line{'' if len(texts) == 1 else 's'}: {join_words(texts)}"
 
@@ -419,9 +419,7 @@ def _lines_sentence(record: CodeRecord, worked: WorkedDose) -> str:
     left = f"{discarded} is left" if wastage.discarded else "nothing is left"
     container = wastage.container
     per_ndc = (
-        " Each NDC has its own line with its share of the units."
-        if len(wastage.draws) > 1
-        else ""
+        " Each NDC has its own line with its share of the units." if len(wastage.draws) > 1 else ""
     )
     lines = f"{per_ndc} {_lines_text(record, worked)}."
     if container == "multiple-dose":
@@ -480,7 +478,9 @@ def _ndc_sentence(worked: WorkedDose) -> list[str]:
             "description": "the volume in the input's package description",
         }
         note = f" (NDC quantity from {join_words([words[o] for o in sorted(origins)])})"
-    return [f"NDC on the claim (the line's amount in the package's NDC unit): {'; '.join(parts)}{note}."]
+    return [
+        f"NDC on the claim (the line's amount in the package's NDC unit): {'; '.join(parts)}{note}."
+    ]
 
 
 def _mue_sentences(record: CodeRecord, worked: WorkedDose) -> list[str]:

@@ -14,13 +14,13 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from codefolio.billing.ndc import NdcError, normalize_ndc
-from codefolio.codes import CPT, HCPCS, ICD10, MODIFIER, POS, TAXONOMY, CodeSystem, normalize_code
 from codefolio.billing.units import (
     ConversionError,
     parse_billing_unit,
     parse_concentration,
     unit_word,
 )
+from codefolio.codes import CPT, HCPCS, ICD10, MODIFIER, POS, TAXONOMY, CodeSystem, normalize_code
 
 # Longest text any single field may hold: a vignette is a paragraph or three, not a book.
 MAX_TEXT_CHARS = 20_000

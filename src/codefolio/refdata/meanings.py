@@ -115,8 +115,7 @@ OPPS_STATUS_INDICATORS: Final[dict[str, str]] = {
     "P": "partial hospitalization",
     "Q1": "packaged when billed with a service of status indicator S, T or V; otherwise paid "
     "separately",
-    "Q2": "packaged when billed with a service of status indicator T; otherwise paid "
-    "separately",
+    "Q2": "packaged when billed with a service of status indicator T; otherwise paid separately",
     "Q3": "may be paid through a composite APC",
     "Q4": "conditionally packaged laboratory test",
     "R": "blood or blood product: paid under OPPS with a separate APC payment",
@@ -129,6 +128,6 @@ OPPS_STATUS_INDICATORS: Final[dict[str, str]] = {
 
 
 def meaning(table: dict[str, str], code: str) -> str:
-    """`51 (drugs)`, or `K1 (not defined in codefolio's copy of the layout)`."""
+    """`51: drugs`, or `K1: meaning not in codefolio's table`."""
     found = table.get(code.strip())
-    return f"{code} ({found})" if found else f"{code} (meaning not in codefolio's table)"
+    return f"{code}: {found}" if found else f"{code}: meaning not in codefolio's table"
