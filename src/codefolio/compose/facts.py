@@ -13,6 +13,7 @@ from datetime import date
 from codefolio.billing.claim_forms import form_for_pos
 from codefolio.billing.ndc import normalize_ndc
 from codefolio.billing.rules import in_force
+from codefolio.billing.units import parse_billing_unit
 from codefolio.compose.common import join_words, src
 from codefolio.compose.model import DataSetEdition, SourceRef
 from codefolio.records.model import CodeRecord, SiteOfService
@@ -97,6 +98,9 @@ def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> Referen
         row
         for row in (ref.hcpcs_naming(generic) if generic else [])
         if row.code != record.code
+        # A drug code names its dose ("10 mg"); a quality or reporting code naming the drug
+        # ("<drug> administered within 12 months of diagnosis") does not.
+        and parse_billing_unit(row.long_description) is not None
         and (row.termination_date is None or row.termination_date >= as_of)
         and (row.add_date is None or row.add_date <= as_of)
     ]
