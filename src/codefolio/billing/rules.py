@@ -103,7 +103,7 @@ RULES: Final[tuple[BillingRule, ...]] = (
         statement="Billing units are the dose divided by the quantity the HCPCS descriptor "
         "names; a dose between two whole units is rounded up to the next whole unit, and a "
         "fraction of a unit is never billed.",
-        sources=(_FAQ, _DISCARDED),
+        sources=(_FAQ,),
         scope="Medicare Part B",
     ),
     BillingRule(
@@ -198,7 +198,8 @@ RULES: Final[tuple[BillingRule, ...]] = (
         title="PO/PN on off-campus provider-based department lines",
         statement="Every UB-04 line for a service of an off-campus outpatient provider-based "
         "department of a hospital (Place of Service 19 on the professional side) carries PO "
-        "(excepted department) or PN (non-excepted department); PN lines are paid at the "
+        "(excepted department) or PN (non-excepted department), save the exceptions those "
+        "sections list (such as a dedicated emergency department); PN lines are paid at the "
         "physician fee schedule equivalent rate instead of the OPPS rate. On-campus "
         "departments (Place of Service 22) use neither.",
         sources=(
