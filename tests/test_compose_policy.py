@@ -311,7 +311,12 @@ def test_coded_fields_are_printed_with_their_meaning() -> None:
     overview = section_text(publication.section("overview"))
     assert "HCPCS Pricing indicator: 51 (drugs)" in overview
     assert "HCPCS BETOS: O1D (other: chemotherapy)" in overview
-    assert "HCPCS Type of service: 1 (1: medical care)" in overview
+    assert "HCPCS Type of service: 1 (medical care)" in overview
+    j9355 = section_text(publish(example_data("J9355")).section("overview"))
+    assert (
+        "HCPCS Type of service: 1, P (1: medical care; P: lump sum purchase of DME, "
+        "prosthetics and orthotics)"
+    ) in j9355
     assert "HCPCS Action code: N (no maintenance for this code)" in overview
     assert "hcpcs-record-layout" in rule_ids(publication)
     mue = table(publication.section("benchmarks"), "Medically Unlikely Edits").rows
