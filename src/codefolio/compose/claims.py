@@ -78,8 +78,9 @@ def _procedure_item(
     form: ClaimForm, label: str, record: CodeRecord, facts: ReferenceFacts
 ) -> ListItem:
     text = f"{record.code}"
-    sources = [*src("code"), cite_rule("drug-line-modifiers")]
+    sources = src("code")
     if record.is_drug_code:
+        sources.append(cite_rule("drug-line-modifiers"))
         allowed = drug_line_modifiers(form, record, facts)
         if allowed:
             text += (
