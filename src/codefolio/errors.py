@@ -51,3 +51,7 @@ class ReferenceDataError(CodefolioError):
 
 class CatalogError(CodefolioError):
     """A catalogue (many publications, the static site) could not be built or written."""
+
+
+class ClaimFileError(CodefolioError):
+    """A claim file (837, CSV or Parquet extract) could not be read, or the check could not run."""

@@ -3,6 +3,10 @@
 The FDA labels an NDC in 10 digits as 4-4-2, 5-3-2 or 5-4-1; claims carry 11 digits 5-4-2,
 made by padding the short segment with a leading zero. Without its hyphens a 10-digit NDC
 could pad three ways, so it is refused rather than guessed.
+
+Claim and pharmacy extracts add three padded forms whose intent is plain, so they are read
+too: a 6-digit labeler with a leading zero (`000406-0522-05`), an asterisk standing for the
+padding zero (`54868-5338-*3`) and 12 digits with a leading zero (`000406052201`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-_HYPHENATED = re.compile(r"(\d{4,5})-(\d{3,4})-(\d{1,2})")
+_HYPHENATED = re.compile(r"(?:0(?=\d{5}-))?(\d{4,5})-(\d{3,4})-(\d{1,2})")
+# An asterisk pads a segment in place of its leading zero: 54868-5338-*3 is 54868-5338-03.
+_PLACEHOLDER = re.compile(r"(?<![\d*])\*(?=\d)")
 _SEGMENTS: Final = {(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)}
 
 
@@ -20,10 +26,11 @@ class NdcError(ValueError):
 
 def normalize_ndc(ndc: str) -> str:
     """The 11-digit 5-4-2 NDC without hyphens, from 4-4-2, 5-3-2, 5-4-1 or 5-4-2 hyphenated
-    forms or 11 bare digits. Spaces around and inside are ignored."""
-    text = re.sub(r"\s+", "", ndc)
-    if re.fullmatch(r"\d{11}", text):
-        return text
+    forms or 11 bare digits, and from the padded forms of claim extracts (a 6-digit labeler
+    or 12 digits with a leading zero, an asterisk for a padding zero). Spaces are ignored."""
+    text = _PLACEHOLDER.sub("0", re.sub(r"\s+", "", ndc))
+    if re.fullmatch(r"0?\d{11}", text):
+        return text[-11:]
     if re.fullmatch(r"\d{10}", text):
         raise NdcError(
             f"NDC {ndc.strip()!r} is 10 digits without hyphens, which is ambiguous (4-4-2, "
@@ -35,7 +42,8 @@ def normalize_ndc(ndc: str) -> str:
     if match is None or lengths not in _SEGMENTS:
         raise NdcError(
             f"{ndc.strip()!r} is not an NDC (expected 10 digits hyphenated 4-4-2, 5-3-2 or "
-            "5-4-1, or 11 digits 5-4-2 with or without hyphens)"
+            "5-4-1, or 11 digits 5-4-2 with or without hyphens; a 6-digit labeler or 12 "
+            "digits only with a leading zero, an asterisk only in place of a padding zero)"
         )
     labeler, product, package = match.groups()
     return labeler.zfill(5) + product.zfill(4) + package.zfill(2)

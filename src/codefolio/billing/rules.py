@@ -87,6 +87,16 @@ _NCCI_MODIFIERS = RuleSource(NCCI_MANUAL, "Modifiers and Modifier Indicators")
 _CPT_ADD_ON = RuleSource(CPT_INSTRUCTIONS, "add-on code instructions")
 _AOC_EDITS = RuleSource(NCCI_MANUAL, "Add-on Codes")
 _REVENUE_CODES = RuleSource(NUBC_MANUAL, "Form Locator 42, Revenue Codes")
+_VALID_CODE_SETS = RuleSource(
+    "HIPAA Administrative Simplification, 45 CFR Part 162", "§162.1011, Valid code sets"
+)
+_837P_DRUG_LOOP = RuleSource(
+    "ASC X12 005010X222A1 (837P) implementation guide",
+    "Loop 2410 Drug Identification, LIN03 and CTP04-CTP05",
+)
+_CROSSWALK = RuleSource(
+    "CMS Medicare Part B Drug Average Sales Price files", "ASP NDC-HCPCS crosswalk"
+)
 
 RULES: Final[tuple[BillingRule, ...]] = (
     BillingRule(
@@ -125,6 +135,16 @@ RULES: Final[tuple[BillingRule, ...]] = (
         "Part B requires modifier JZ on the line of the administered units (required from "
         "2023-07-01; claims lacking JW or JZ are returned by claim edits from 2023-10-01).",
         sources=(_DISCARDED, _FAQ),
+        scope="Medicare Part B",
+        in_force_from=date(2023, 7, 1),
+    ),
+    BillingRule(
+        id="jw-jz-not-together",
+        title="JW and JZ never together",
+        statement="JZ says nothing was discarded and JW reports what was, so one drug on one "
+        "date of service never carries both: a claim line with JW for the discarded amount "
+        "goes with an administered line without JZ.",
+        sources=(_FAQ,),
         scope="Medicare Part B",
         in_force_from=date(2023, 7, 1),
     ),
@@ -278,6 +298,61 @@ RULES: Final[tuple[BillingRule, ...]] = (
         "injected) for 96401-96402 and 0335 (chemotherapy administration, IV) for "
         "96409-96417.",
         sources=(_REVENUE_CODES,),
+        scope="general",
+    ),
+    BillingRule(
+        id="code-valid-on-date",
+        title="Codes valid on the date of service",
+        statement="A claim reports each HCPCS code and modifier only while the code set in "
+        "force on the date of service holds it: a code added later or terminated before that "
+        "date is not valid. Level II codes and modifiers are those of the CMS HCPCS file; CPT "
+        "codes, whose descriptors are the AMA's, are checked only by shape.",
+        sources=(
+            _VALID_CODE_SETS,
+            RuleSource("CMS HCPCS Quarterly Update", "add and termination dates"),
+        ),
+        scope="general",
+    ),
+    BillingRule(
+        id="icd10-valid-billable",
+        title="ICD-10-CM codes valid and billable",
+        statement="Each diagnosis on a claim is an ICD-10-CM code of the edition in force on "
+        "the date of service, reported to its highest number of characters: a category that "
+        "has subcategories is not billable.",
+        sources=(
+            _VALID_CODE_SETS,
+            RuleSource(
+                "ICD-10-CM Official Guidelines for Coding and Reporting",
+                "Section I.B.2, Level of Detail in Coding",
+            ),
+        ),
+        scope="general",
+    ),
+    BillingRule(
+        id="ndc-reporting",
+        title="NDC on a drug claim line",
+        statement="An NDC on a claim line is 11 digits in the 5-4-2 billing form with "
+        "qualifier N4, followed by its unit of measure (F2, GR, ME, ML or UN) and the "
+        "quantity given in that unit.",
+        sources=(_837P_DRUG_LOOP,),
+        scope="general",
+    ),
+    BillingRule(
+        id="ndc-crosswalk",
+        title="NDC of the code billed",
+        statement="The NDC on a drug line is one that the CMS ASP NDC-HCPCS crosswalk of the "
+        "quarter of the date of service lists for the line's HCPCS code.",
+        sources=(_CROSSWALK,),
+        scope="Medicare Part B",
+    ),
+    BillingRule(
+        id="ndc-quantity-units",
+        title="NDC quantity agrees with the billed units",
+        statement="The NDC quantity is the amount given in the NDC's unit of measure, and the "
+        "billing units are that amount in the HCPCS descriptor's unit, rounded up to a whole "
+        "unit: the crosswalk's billing units per package (or the drug's concentration) turn "
+        "one into the other.",
+        sources=(_837P_DRUG_LOOP, _CROSSWALK, _FAQ),
         scope="general",
     ),
     BillingRule(

@@ -1,0 +1,150 @@
+"""Where the checks run: DuckDB in process (the default) or Apache Spark, local or on a
+cluster. Both read the same Parquet reference tables and run the same SQL text (Spark's
+transpiled from DuckDB's by SQLGlot), so they report the same findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import sqlglot
+
+Kind = str  # "csv" or "parquet"
+
+
+class Engine(Protocol):
+    name: str
+
+    def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
+        """Register the file as view `view` of text columns plus `_row`; its column names."""
+
+    def create(self, name: str, sql: str, *, materialise: bool = False) -> None: ...
+
+    def register_parquet(self, name: str, path: Path) -> None: ...
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (DuckDB cannot take parameters in DDL)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _lower(columns: Sequence[str]) -> list[str]:
+    return [column.strip().lower() for column in columns]
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, memory_limit: str = "2GB", temp_dir: Path | None = None) -> None:
+        self.conn = duckdb.connect()
+        self.conn.execute(f"SET memory_limit = '{memory_limit}'")
+        if temp_dir is not None:
+            self.conn.execute(f"SET temp_directory = '{temp_dir}'")
+
+    def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
+        literal = _literal(str(path))
+        if kind == "csv":
+            source = (
+                f"read_csv({literal}, header = true, all_varchar = true, strict_mode = false, "
+                "null_padding = true)"
+            )
+            numbered = f"SELECT *, ROW_NUMBER() OVER () + 1 AS _row FROM {source}"
+        else:
+            source = f"read_parquet({literal}, file_row_number = true)"
+            numbered = f"SELECT *, file_row_number + 1 AS _row FROM {source}"
+        names = [d[0] for d in self.conn.execute(f"DESCRIBE {numbered}").fetchall()]
+        columns = [n for n in names if n not in ("_row", "file_row_number")]
+        select = ", ".join(
+            f'CAST("{original}" AS VARCHAR) AS "{lowered}"'
+            for original, lowered in zip(columns, _lower(columns), strict=True)
+        )
+        self.conn.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select}, _row FROM ({numbered})"
+        )
+        return _lower(columns)
+
+    def create(self, name: str, sql: str, *, materialise: bool = False) -> None:
+        kind = "TABLE" if materialise else "VIEW"
+        self.conn.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
+
+    def register_parquet(self, name: str, path: Path) -> None:
+        self.conn.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(str(path))})"
+        )
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql).fetchall()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def to_spark(sql: str) -> str:
+    """The DuckDB-dialect SQL of a check in Spark SQL."""
+    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+
+class SparkEngine:
+    """Spark SQL over temp views; `master` is `local[*]`, `spark://host:7077`, `yarn` or
+    `k8s://…`. Reading a file's row number needs a pass over it in order, so bad rows of an
+    extract are located by claim id and line instead."""
+
+    name = "spark"
+
+    def __init__(self, session: Any) -> None:
+        self.spark = session
+
+    def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
+        reader = self.spark.read
+        frame = reader.csv(str(path), header=True) if kind == "csv" else reader.parquet(str(path))
+        columns = list(frame.columns)
+        frame = frame.selectExpr(
+            *(
+                f"CAST(`{original}` AS STRING) AS `{lowered}`"
+                for original, lowered in zip(columns, _lower(columns), strict=True)
+            ),
+            "CAST(NULL AS INT) AS _row",
+        )
+        frame.createOrReplaceTempView(view)
+        return _lower(columns)
+
+    def create(self, name: str, sql: str, *, materialise: bool = False) -> None:
+        frame = self.spark.sql(to_spark(sql))
+        if materialise:
+            frame = frame.cache()
+        frame.createOrReplaceTempView(name)
+
+    def register_parquet(self, name: str, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.spark.sql(to_spark(sql)).collect()]
+
+    def close(self) -> None:
+        """The session belongs to whoever made it (see `spark_session`)."""
+
+
+@contextmanager
+def spark_session(master: str = "local[*]") -> Iterator[Any]:
+    """A Spark session for one run; quiet logs, no UI, few shuffle partitions when local."""
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.appName("codefolio claims check")
+        .master(master)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+    )
+    if master.startswith("local"):
+        builder = builder.config("spark.sql.shuffle.partitions", "4")
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()
