@@ -306,7 +306,8 @@ RULES: Final[tuple[BillingRule, ...]] = (
         statement="A claim reports each HCPCS code and modifier only while the code set in "
         "force on the date of service holds it: a code added later or terminated before that "
         "date is not valid. Level II codes and modifiers are those of the CMS HCPCS file; CPT "
-        "codes, whose descriptors are the AMA's, are checked only by shape.",
+        "codes and modifiers (two digits), whose descriptors are the AMA's, are checked only "
+        "by shape.",
         sources=(
             _VALID_CODE_SETS,
             RuleSource("CMS HCPCS Quarterly Update", "add and termination dates"),

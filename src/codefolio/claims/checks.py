@@ -93,8 +93,9 @@ SELECT {_OUT}, 'code-valid-on-date' AS rule_id, 'return' AS severity,
          || CAST(d.valid_from AS VARCHAR) END AS message,
   'remove modifier ' || l.modifier || ' or use the one in force on the date of service' AS fix
 FROM line_modifiers AS l LEFT JOIN ref_modifier AS d ON d.code = l.modifier
-WHERE d.code IS NULL OR l.service_date > COALESCE(d.valid_until, {_FAR})
-   OR l.service_date < COALESCE(d.valid_from, DATE '0001-01-01')""",
+WHERE NOT REGEXP_MATCHES(l.modifier, '^[0-9]{{2}}$') AND (d.code IS NULL
+   OR l.service_date > COALESCE(d.valid_until, {_FAR})
+   OR l.service_date < COALESCE(d.valid_from, DATE '0001-01-01'))""",
     ),
     Check(
         "mue",

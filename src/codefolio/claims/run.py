@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,9 +70,11 @@ def check_claims(
     records: Sequence[CodeRecord] = (),
     cache_dir: Path | None = None,
     step: Step | None = None,
+    reference: Mapping[str, Path] | None = None,
 ) -> CheckResult:
     """Check every claim line of `paths` (837 files, CSV or Parquet extracts, or folders of
-    Parquet) on `engine`; bad files and rows become problems, never a stopped run."""
+    Parquet) on `engine`; bad files and rows become problems, never a stopped run.
+    `reference` reuses tables an earlier `export_reference` wrote."""
     announce = step or (lambda _name: None)
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="codefolio-claims-") as scratch:
@@ -86,7 +88,8 @@ def check_claims(
         if staged is not None:
             extracts.append(("837 files", staged, "csv"))
         announce("exporting reference tables")
-        for name, table in export_reference(folder / "ref", list(records), cache_dir).items():
+        tables = reference or export_reference(folder / "ref", list(records), cache_dir)
+        for name, table in tables.items():
             engine.register_parquet(name, table)
         announce("reading claim lines")
         parts = []
