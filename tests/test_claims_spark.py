@@ -1,0 +1,73 @@
+"""DuckDB and Spark run the same check definitions over the same claims and report the same
+findings (a few thousand synthetic lines, and the publications' variants)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.claims_synthetic import write_synthetic_lines
+from codefolio.claims.engines import DuckDBEngine, SparkEngine, spark_session
+from codefolio.claims.reference import export_reference
+from codefolio.claims.run import CheckResult, check_claims
+from tests.claims_fixtures import claim_837, records, rows_of, write_csv
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    with spark_session("local[2]") as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, Path]:
+    return export_reference(tmp_path_factory.mktemp("reference"), records())
+
+
+def both(paths: list[Path], spark: Any, tables: Mapping[str, Path]) -> tuple[CheckResult, ...]:
+    duck = DuckDBEngine()
+    try:
+        on_duckdb = check_claims(paths, duck, reference=tables)
+    finally:
+        duck.close()
+    return on_duckdb, check_claims(paths, SparkEngine(spark), reference=tables)
+
+
+def test_duckdb_and_spark_report_the_same_findings(
+    tmp_path: Path, spark: Any, tables: Mapping[str, Path]
+) -> None:
+    synthetic = tmp_path / "lines.parquet"
+    assert write_synthetic_lines(synthetic, 3000) > 2900
+    variants = write_csv(
+        tmp_path / "variants.csv",
+        [
+            *rows_of(claim_837("J9306", "837P", claim_id="A")),
+            *(dict(r, modifier1=None) for r in rows_of(claim_837("J9306", "837P", claim_id="B"))),
+            *(dict(r, pos="19") for r in rows_of(claim_837("J9306", "837I", claim_id="C"))),
+            *(dict(r, ndc="54868-5338-*3") for r in rows_of(claim_837("J9355", "837P"))),
+        ],
+    )
+    on_duckdb, on_spark = both([synthetic, variants], spark, tables)
+    assert on_duckdb.lines == on_spark.lines > 2900
+    rules = {finding.rule_id for finding in on_duckdb.findings}
+    assert {"mue-mai-3", "jz-nothing-discarded", "opps-off-campus-po-pn", "ndc-crosswalk"} <= rules
+    assert on_spark.findings == on_duckdb.findings
+
+
+def test_spark_reports_bad_rows_by_claim_and_line(
+    tmp_path: Path, spark: Any, tables: Mapping[str, Path]
+) -> None:
+    rows = rows_of(claim_837("J9306", "837P", claim_id="A"))
+    rows[0] = {**rows[0], "units": "many"}
+    extract = write_csv(tmp_path / "claim.csv", rows)
+    on_duckdb, on_spark = both([extract], spark, tables)
+    assert [str(p) for p in on_spark.problems] == [
+        f"{extract}: claim A line 1: units is not a number; row skipped"
+    ]
+    assert [str(p) for p in on_duckdb.problems] == [
+        f"{extract}: row 2: units is not a number; row skipped"
+    ]
+    assert on_spark.findings == on_duckdb.findings
