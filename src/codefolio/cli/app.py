@@ -14,6 +14,7 @@ from codefolio import __version__
 from codefolio.build import build_publications
 from codefolio.catalog import build_site
 from codefolio.cli.catalog import catalog_app, scaffold
+from codefolio.cli.claims import claims_app
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 app.add_typer(refdata_app, name="refdata")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(claims_app, name="claims")
 app.command()(lookup)
 app.command()(scaffold)
 
