@@ -4,7 +4,6 @@ chemotherapy administration lines, about 2% of them breaking a rule."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -39,7 +38,9 @@ def write_synthetic_lines(path: Path, lines: int, seed: int = 15) -> int:
     values = ", ".join(f"({i}, '{c}', '{n}', {p}, {m})" for i, c, n, p, m in drugs)
     fmt = "FORMAT parquet" if path.suffix == ".parquet" else "FORMAT csv, HEADER true"
     with closing(duckdb.connect()) as conn:
-        conn.execute(f"CREATE TABLE drugs AS SELECT * FROM (VALUES {values}) AS d(i, code, ndc, per, mue)")
+        conn.execute(
+            f"CREATE TABLE drugs AS SELECT * FROM (VALUES {values}) AS d(i, code, ndc, per, mue)"
+        )
         conn.execute(
             f"""
 COPY (

@@ -66,8 +66,18 @@ X12_VARIANTS = [
     ("NDC of another code", "J9306", swap("N4*50242014501", "N4*50242013201"), "ndc-crosswalk"),
     ("add-on alone", "J9306", swap("HC:96413*", "HC:96372*"), "add-on-chemotherapy"),
     ("terminated modifier", "J9306", swap("HC:J9306:JZ", "HC:J9306:JZ:JG"), "code-valid-on-date"),
-    ("JW and JZ together", "J9355", swap("SV1*HC:J9355*", "SV1*HC:J9355:JZ*"), "jw-jz-not-together"),
-    ("JW without its line", "J9355", swap("SV1*HC:J9355*", "SV1*HC:J9355:JW*"), "jw-discarded-amount"),
+    (
+        "JW and JZ together",
+        "J9355",
+        swap("SV1*HC:J9355*", "SV1*HC:J9355:JZ*"),
+        "jw-jz-not-together",
+    ),
+    (
+        "JW without its line",
+        "J9355",
+        swap("SV1*HC:J9355*", "SV1*HC:J9355:JW*"),
+        "jw-discarded-amount",
+    ),
     ("NDC quantity off", "J9306", swap("CTP****28*ML", "CTP****20*ML"), "ndc-quantity-units"),
 ]
 
@@ -104,7 +114,13 @@ def _set(**values: object) -> Callable[[list[dict[str, Any]]], list[dict[str, An
 
 CSV_VARIANTS = [
     ("category diagnosis", "J9306", "837P", _set(diagnosis_codes="C50"), "icd10-valid-billable"),
-    ("unknown diagnosis", "J9306", "837I", _set(diagnosis_codes="C50.011;Q99.99"), "icd10-valid-billable"),
+    (
+        "unknown diagnosis",
+        "J9306",
+        "837I",
+        _set(diagnosis_codes="C50.011;Q99.99"),
+        "icd10-valid-billable",
+    ),
     ("POS 19 without PO/PN", "J9306", "837I", _set(pos="19"), "opps-off-campus-po-pn"),
     ("drug alone", "J9306", "837P", lambda rows: rows[:1], "drug-supply-separate"),
     (
@@ -177,7 +193,7 @@ def test_a_rejected_file_is_reported_without_patient_data_and_the_others_run(
     good.write_text(claim_837("J9306", "837P", swap("HC:J9306:JZ", "HC:J9306")))
     result = run([broken, good], reference)
     assert [str(p) for p in result.problems] == [
-        f"{broken}:15 Subscriber Name: Data element \"Subscriber Last Name\" (NM103) is too "
+        f'{broken}:15 Subscriber Name: Data element "Subscriber Last Name" (NM103) is too '
         'long: len("…") = 72 > 60 (max_len)'
     ]
     assert {f.rule_id for f in result.findings} == {"jz-nothing-discarded"}

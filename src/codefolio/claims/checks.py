@@ -269,8 +269,9 @@ WHERE a.claim_id IS NULL""",
 
 def findings_sql() -> str:
     """Every check's findings, kept where their rule is in force and binds the claim."""
-    union = "\nUNION ALL\n".join(f"SELECT * FROM ({check.sql}) AS {check.name.replace('-', '_')}"
-                                 for check in CHECKS)
+    union = "\nUNION ALL\n".join(
+        f"SELECT * FROM ({check.sql}) AS {check.name.replace('-', '_')}" for check in CHECKS
+    )
     columns = ", ".join(f"f.{column}" for column in FINDING_COLUMNS)
     return f"""
 SELECT DISTINCT {columns} FROM ({union}) AS f

@@ -73,9 +73,8 @@ class DuckDBEngine:
         self.conn.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
     def register_parquet(self, name: str, path: Path) -> None:
-        self.conn.execute(
-            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(str(path))})"
-        )
+        source = f"read_parquet({_literal(str(path))})"
+        self.conn.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source}")
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql).fetchall()

@@ -11,24 +11,30 @@ from contextlib import closing
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from codefolio.billing.ndc import NdcError, normalize_ndc
 from codefolio.billing.pairing import ADD_ON_PRIMARIES, FAMILIES, add_on_rule
 from codefolio.billing.rules import RULES
+from codefolio.billing.units import parse_concentration
 from codefolio.compose.worked import package_ndc_quantity
 from codefolio.records.model import CodeRecord
-from codefolio.billing.units import parse_concentration
 from codefolio.refdata.store import connect_store, default_cache_dir
 
-Row = Sequence[object]
+Row = Sequence[Any]
 
 # Table -> (column, DuckDB type) pairs.
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "ref_hcpcs": (("code", "VARCHAR"), ("valid_from", "DATE"), ("valid_until", "DATE")),
     "ref_modifier": (("code", "VARCHAR"), ("valid_from", "DATE"), ("valid_until", "DATE")),
-    "ref_mue": (("code", "VARCHAR"), ("setting", "VARCHAR"), ("mue", "INTEGER"), ("mai", "INTEGER")),
+    "ref_mue": (
+        ("code", "VARCHAR"),
+        ("setting", "VARCHAR"),
+        ("mue", "INTEGER"),
+        ("mai", "INTEGER"),
+    ),
     "ref_crosswalk": (
         ("valid_from", "DATE"),
         ("valid_until", "DATE"),
@@ -76,9 +82,13 @@ def _store_rows(conn: sqlite3.Connection, records: list[CodeRecord]) -> dict[str
     per_item = rows(
         "SELECT ndc11, billing_units FROM asp_ndc WHERE ndc11 != '' ORDER BY quarter DESC"
     )
-    per_package = {ndc11: units for ndc11, units in rows(
-        "SELECT ndc11, billing_units_per_package FROM asp_ndc WHERE ndc11 != '' ORDER BY quarter"
-    )}
+    per_package = {
+        str(ndc11): str(units)
+        for ndc11, units in rows(
+            "SELECT ndc11, billing_units_per_package FROM asp_ndc WHERE ndc11 != '' "
+            "ORDER BY quarter"
+        )
+    }
     drugs = {
         code
         for (code,) in rows(
@@ -104,7 +114,7 @@ def _store_rows(conn: sqlite3.Connection, records: list[CodeRecord]) -> dict[str
 
 
 def _ndc_units(
-    per_item: list[Row], per_package: dict[object, object], records: list[CodeRecord]
+    per_item: list[Row], per_package: dict[str, str], records: list[CodeRecord]
 ) -> list[Row]:
     """Billing units per NDC unit of measure: one UN is one item of the crosswalk's package
     (its billing units); the records add their packages' own NDC unit and quantity."""
@@ -146,7 +156,7 @@ def _drugs(codes: set[str], records: list[CodeRecord]) -> list[Row]:
 
 
 def _static_rows() -> dict[str, list[Row]]:
-    admin = [
+    admin: list[Row] = [
         (str(number),)
         for number in range(96360, 96550)
         if any(family.holds(str(number)) for family in FAMILIES)
@@ -181,8 +191,10 @@ def ndc_forms(values: Iterable[str]) -> list[Row]:
             forms.append((raw, None, str(error)))
             continue
         digits = raw.replace("-", "")
-        problem = None if digits == ndc11 else (
-            f"NDC {raw} is not in the 11-digit 5-4-2 billing form; report it as {ndc11}"
+        problem = (
+            None
+            if digits == ndc11
+            else (f"NDC {raw} is not in the 11-digit 5-4-2 billing form; report it as {ndc11}")
         )
         forms.append((raw, ndc11, problem))
     return forms

@@ -117,9 +117,13 @@ def check_claims(
             problems.append(Problem(extracts[index][0], f"{where}: {problem}; row skipped"))
         engine.create("lines", "SELECT * FROM all_lines WHERE problem IS NULL")
         (count,) = engine.query("SELECT COUNT(*) FROM lines")[0]
-        ndcs = [raw for (raw,) in engine.query("SELECT DISTINCT ndc FROM lines WHERE ndc IS NOT NULL")]
+        ndcs = [
+            raw for (raw,) in engine.query("SELECT DISTINCT ndc FROM lines WHERE ndc IS NOT NULL")
+        ]
         with duckdb.connect() as conn:
-            engine.register_parquet("ndc_forms", write_table(conn, "ndc_forms", ndc_forms(ndcs), folder))
+            engine.register_parquet(
+                "ndc_forms", write_table(conn, "ndc_forms", ndc_forms(ndcs), folder)
+            )
         for name, sql in VIEWS.items():
             engine.create(name, sql)
         announce("running the checks")

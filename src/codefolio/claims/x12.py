@@ -81,9 +81,9 @@ def _problems(node: Any, display: str, line: int | None, segment: str | None) ->
         if value:
             text = text.replace(str(value), "…")
         found.append(Problem(display, text, line=line, field=segment))
-    for key, value in node.items():
-        if isinstance(value, dict | list):
-            found += _problems(value, display, line, segment)
+    for child in node.values():
+        if isinstance(child, dict | list):
+            found += _problems(child, display, line, segment)
     return found
 
 

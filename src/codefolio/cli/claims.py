@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,18 +21,22 @@ claims_app = typer.Typer(
     no_args_is_help=True,
 )
 
-_STEPS = ("reading 837 files", "exporting reference tables", "reading claim lines",
-          "running the checks")
+_STEPS = (
+    "reading 837 files",
+    "exporting reference tables",
+    "reading claim lines",
+    "running the checks",
+)
 _SHOWN = 50
 _RANK = {"deny": 0, "return": 1, "review": 2}
 
 
-class EngineName(str, Enum):
+class EngineName(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     deny = "deny"
     return_ = "return"
     review = "review"
@@ -165,14 +169,23 @@ def check(
 def _print(result: Any, rule_counts: Any) -> None:
     findings = result.findings
     table = Table(
-        "Claim", "Line", "Rule", "Severity", "Message", "Fix",
+        "Claim",
+        "Line",
+        "Rule",
+        "Severity",
+        "Message",
+        "Fix",
         title=f"{len(findings)} findings in {result.lines} claim lines"
         + (f" (first {_SHOWN})" if len(findings) > _SHOWN else ""),
     )
     for finding in findings[:_SHOWN]:
         table.add_row(
-            finding.claim_id, str(finding.line), finding.rule_id, finding.severity,
-            finding.message, finding.fix,
+            finding.claim_id,
+            str(finding.line),
+            finding.rule_id,
+            finding.severity,
+            finding.message,
+            finding.fix,
         )
     out.print(table)
     if findings:
