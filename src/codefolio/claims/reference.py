@@ -4,6 +4,7 @@ records) as Parquet files that DuckDB and Spark both read.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -83,7 +84,7 @@ def _store_rows(conn: sqlite3.Connection, records: list[CodeRecord]) -> dict[str
         "SELECT ndc11, billing_units FROM asp_ndc WHERE ndc11 != '' ORDER BY quarter DESC"
     )
     per_package = {
-        str(ndc11): str(units)
+        str(ndc11): units
         for ndc11, units in rows(
             "SELECT ndc11, billing_units_per_package FROM asp_ndc WHERE ndc11 != '' "
             "ORDER BY quarter"
@@ -114,7 +115,7 @@ def _store_rows(conn: sqlite3.Connection, records: list[CodeRecord]) -> dict[str
 
 
 def _ndc_units(
-    per_item: list[Row], per_package: dict[str, str], records: list[CodeRecord]
+    per_item: list[Row], per_package: dict[str, Any], records: list[CodeRecord]
 ) -> list[Row]:
     """Billing units per NDC unit of measure: one UN is one item of the crosswalk's package
     (its billing units); the records add their packages' own NDC unit and quantity."""
@@ -133,10 +134,11 @@ def _ndc_units(
             reported = package_ndc_quantity(package, concentration)
             ndc11 = normalize_ndc(package.ndc)
             units = per_package.get(ndc11)
-            if reported is None or units in (None, ""):
+            if reported is None or not units or reported[1] <= 0:
                 continue
             unit, quantity, _origin = reported
-            found[(ndc11, unit.upper())] = float(Fraction(str(units)) / Fraction(quantity))
+            with contextlib.suppress(ValueError):
+                found[(ndc11, unit.upper())] = float(Fraction(str(units)) / Fraction(quantity))
     return [(ndc11, unit, per) for (ndc11, unit), per in sorted(found.items())]
 
 

@@ -143,6 +143,7 @@ def check(
                 TimeElapsedColumn(),
                 console=err,
                 transient=True,
+                disable=not err.is_terminal,
             ) as progress,
             _engine(engine, master, memory_limit) as runner,
         ):
