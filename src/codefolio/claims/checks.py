@@ -33,6 +33,10 @@ def has(modifier: str, alias: str = "l") -> str:
     return f"COALESCE({tests}, FALSE)"
 
 
+# The MUE table of a line's claim: practitioner (837P) or outpatient hospital (837I).
+_SETTING = (
+    "CASE {x}.claim_type WHEN 'professional' THEN 'practitioner' ELSE 'outpatient_hospital' END"
+)
 _OUT = "l.claim_id, l.line, l.code, l.service_date, l.filing_indicator"
 
 # Helper views: one row per modifier and per diagnosis of a line.
@@ -45,15 +49,22 @@ VIEWS: Final = {
         f"SELECT {_OUT}, {column} AS diagnosis FROM lines AS l WHERE {column} IS NOT NULL"
         for column in DIAGNOSIS_COLUMNS
     ),
-    # Per claim, code and date of service: which drug modifiers its lines carry.
+    # Per claim, code and date of service of a single-dose drug or of a line with JW or JZ:
+    # which of those modifiers its lines carry (other days need no wastage check).
     "drug_days": f"""
 SELECT l.claim_id, l.code, l.service_date,
   MAX(CASE WHEN {has("JW")} THEN 1 ELSE 0 END) AS with_jw,
   MAX(CASE WHEN {has("JZ")} THEN 1 ELSE 0 END) AS with_jz,
   MAX(CASE WHEN {has("JW")} THEN 0 ELSE 1 END) AS administered
-FROM lines AS l JOIN ref_drug AS d ON d.code = l.code
+FROM lines AS l JOIN (
+  SELECT DISTINCT x.claim_id, x.code, x.service_date FROM lines AS x
+  LEFT JOIN ref_drug AS d ON d.code = x.code
+  WHERE COALESCE(d.single_dose, FALSE) OR {has("JW", "x")} OR {has("JZ", "x")}
+) AS k ON k.claim_id = l.claim_id AND k.code = l.code AND k.service_date = l.service_date
 GROUP BY l.claim_id, l.code, l.service_date""",
 }
+MATERIALISED: Final = ("drug_days",)
+"""Views read by several checks, computed once."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +121,21 @@ SELECT {_OUT}, 'mue-mai-' || CAST(l.mai AS VARCHAR) AS rule_id, 'deny' AS severi
   'bill at most ' || CAST(l.mue AS VARCHAR) || ' units of ' || l.code
     || ' for the date of service' AS fix
 FROM (
-  SELECT x.*, m.mue, m.mai,
-    SUM(x.units) OVER (PARTITION BY x.claim_id, x.code, x.service_date) AS day_units
-  FROM lines AS x JOIN ref_mue AS m ON m.code = x.code AND m.setting =
-    CASE x.claim_type WHEN 'professional' THEN 'practitioner' ELSE 'outpatient_hospital' END
-) AS l
-WHERE (l.mai = 1 AND l.units > l.mue) OR (l.mai IN (2, 3) AND l.day_units > l.mue)""",
+  SELECT x.*, m.mue, m.mai, x.units AS day_units
+  FROM lines AS x JOIN ref_mue AS m ON m.code = x.code AND m.mai = 1 AND x.units > m.mue
+    AND m.setting = {_SETTING.format(x="x")}
+  UNION ALL
+  SELECT x.*, d.mue, d.mai, d.day_units
+  FROM lines AS x JOIN (
+    SELECT y.claim_id, y.code, y.service_date, y.claim_type, m.mue, m.mai,
+      SUM(y.units) AS day_units
+    FROM lines AS y JOIN ref_mue AS m ON m.code = y.code AND m.mai IN (2, 3)
+      AND m.setting = {_SETTING.format(x="y")}
+    GROUP BY y.claim_id, y.code, y.service_date, y.claim_type, m.mue, m.mai
+    HAVING SUM(y.units) > m.mue
+  ) AS d ON d.claim_id = x.claim_id AND d.code = x.code AND d.service_date = x.service_date
+    AND d.claim_type = x.claim_type
+) AS l""",
     ),
     Check(
         "wastage-missing",

@@ -4,6 +4,8 @@ transpiled from DuckDB's by SQLGlot), so they report the same findings."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any, Protocol
 
 import duckdb
 import sqlglot
+
+from codefolio.errors import ClaimFileError
 
 Kind = str  # "csv" or "parquet"
 
@@ -40,11 +44,17 @@ def _lower(columns: Sequence[str]) -> list[str]:
 class DuckDBEngine:
     name = "duckdb"
 
-    def __init__(self, memory_limit: str = "2GB", temp_dir: Path | None = None) -> None:
+    def __init__(self, memory_limit: str = "2GB") -> None:
+        """`memory_limit` bounds DuckDB's memory; beyond it DuckDB spills to a temp folder
+        of its own, removed on close."""
+        self._spill = tempfile.mkdtemp(prefix="codefolio-duckdb-")
         self.conn = duckdb.connect()
-        self.conn.execute(f"SET memory_limit = '{memory_limit}'")
-        if temp_dir is not None:
-            self.conn.execute(f"SET temp_directory = '{temp_dir}'")
+        try:
+            self.conn.execute(f"SET memory_limit = {_literal(memory_limit)}")
+        except duckdb.Error as error:
+            self.close()
+            raise ClaimFileError(f"--memory-limit {memory_limit!r}: {error}") from None
+        self.conn.execute(f"SET temp_directory = {_literal(self._spill)}")
 
     def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
         literal = _literal(str(path))
@@ -81,6 +91,7 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.conn.close()
+        shutil.rmtree(self._spill, ignore_errors=True)
 
 
 def to_spark(sql: str) -> str:

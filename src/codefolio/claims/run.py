@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from codefolio.claims.checks import FINDING_COLUMNS, VIEWS, findings_sql
+from codefolio.claims.checks import FINDING_COLUMNS, MATERIALISED, VIEWS, findings_sql
 from codefolio.claims.columns import EXTRACT_COLUMNS, REQUIRED_COLUMNS, canonical_sql
 from codefolio.claims.engines import Engine
 from codefolio.claims.reference import export_reference, ndc_forms, write_table
@@ -125,7 +125,7 @@ def check_claims(
                 "ndc_forms", write_table(conn, "ndc_forms", ndc_forms(ndcs), folder)
             )
         for name, sql in VIEWS.items():
-            engine.create(name, sql)
+            engine.create(name, sql, materialise=name in MATERIALISED)
         announce("running the checks")
         rows = engine.query(findings_sql())
     by_name = [dict(zip(FINDING_COLUMNS, row, strict=True)) for row in rows]
