@@ -45,8 +45,11 @@ def test_findings_in_every_format_and_fail_on(tmp_path: Path) -> None:
     assert report["rules"][0]["citation"].startswith("CMS NCCI Policy Manual")
     parquet = duckdb.sql(f"SELECT claim_id, line, rule_id FROM '{out / 'findings.parquet'}'")
     assert parquet.fetchall() == [("J9306837P", 1, "drug-line-modifiers")]
-    assert (out / "findings.csv").read_text().splitlines()[1].startswith(
-        "J9306837P,1,drug-line-modifiers,return,J9306,modifier 59"
+    assert (
+        (out / "findings.csv")
+        .read_text()
+        .splitlines()[1]
+        .startswith("J9306837P,1,drug-line-modifiers,return,J9306,modifier 59")
     )
     html = (out / "findings.html").read_text()
     assert "<svg" in html and "drug-line-modifiers" in html
