@@ -18,6 +18,7 @@ from codefolio.fileio import write_atomic
 from codefolio.records import load_records
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
+from codefolio.render.html import Paper
 from codefolio.validation import check_record
 
 
@@ -30,17 +31,18 @@ class BuiltFile:
 
 
 def build_publications(
-    record_paths: Sequence[Path], out_dir: Path, formats: Sequence[str]
+    record_paths: Sequence[Path], out_dir: Path, formats: Sequence[str], paper: Paper = "letter"
 ) -> list[BuiltFile]:
     """Write `out_dir/<code>.<fmt>` for every record and format; return what was written.
 
-    Each record is composed once and that one Publication is rendered in every format.
+    Each record is composed once and that one Publication is rendered in every format
+    (PDF pages on `paper`).
     """
     outputs: list[tuple[str, str, Path, bytes]] = []
     for publication in compose_records(record_paths):
         code = publication.code
         for fmt in formats:
-            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt)))
+            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt, paper)))
     if out_dir.exists() and not out_dir.is_dir():
         raise RenderError(f"{out_dir}: output path exists and is not a directory")
     built = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from codefolio.billing.mue import MUE_SETTINGS
-from codefolio.compose.common import join_words, optional_missing, src
+from codefolio.compose.common import join_words, optional_missing, per_unit, src
 from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
     MISSING_TEXT,
@@ -72,8 +72,8 @@ def _effective(limit: AspLimit) -> str:
 def _latest_asp(limit: AspLimit) -> Paragraph:
     assert limit.payment_limit is not None
     text = (
-        f"{dollars(limit.payment_limit)} per {limit.dosage} for the {limit.quarter} quarter "
-        f"(effective {_effective(limit)})"
+        f"{dollars(limit.payment_limit)} per {per_unit(limit.dosage)} for the "
+        f"{limit.quarter} quarter (effective {_effective(limit)})"
     )
     fields = ["payment_limit", "dosage"]
     if limit.coinsurance_percent is not None:
@@ -102,7 +102,7 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
                     limit.quarter,
                     _effective(limit),
                     dollars(limit.payment_limit) if limit.payment_limit is not None else "",
-                    limit.dosage,
+                    per_unit(limit.dosage),
                     f"{limit.coinsurance_percent}%"
                     if limit.coinsurance_percent is not None
                     else "not given",
@@ -112,7 +112,7 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
             for limit in limits
         ],
         chart=Chart(
-            unit=f"USD per {limits[-1].dosage}",
+            unit=f"USD per {per_unit(limits[-1].dosage)}",
             points=[
                 ChartPoint(label=limit.quarter, value=limit.payment_limit)
                 for limit in comparable
