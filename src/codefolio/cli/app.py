@@ -18,6 +18,7 @@ from codefolio.cli.output import FormatsOption, err, fail, open_store, out
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
 from codefolio.render import parse_formats
+from codefolio.render.html import Paper
 from codefolio.render.json import publication_schema
 from codefolio.validation import validate_files
 
@@ -66,6 +67,9 @@ def build(
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the publications.")
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
+    paper: Annotated[
+        Paper, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
+    ] = "letter",
 ) -> None:
     """Build one publication per record: OUTPUT/<code>.<format>.
 
@@ -73,7 +77,7 @@ def build(
     """
     try:
         open_store()  # shows a spinner when the first use builds the store
-        built = build_publications(records, output, parse_formats(formats))
+        built = build_publications(records, output, parse_formats(formats), paper)
     except CodefolioError as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")

@@ -14,7 +14,7 @@ from typing import Final, Literal
 
 from codefolio.compose.citations import Citations, edition_name
 from codefolio.compose.model import Chart, Publication
-from codefolio.render.inline import is_segment, repeats_heading
+from codefolio.render.inline import is_segment, is_token, repeats_heading
 from codefolio.render.templating import render_template
 
 Paper = Literal["letter", "a4"]
@@ -84,6 +84,7 @@ def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
         field_sources=citations.grouped(publication.sources),
         edition_name=edition_name,
         is_segment=is_segment,
+        is_token=is_token,
         repeats_heading=repeats_heading,
         chart_view=chart_view,
         paper=PAPER_SIZES[paper],

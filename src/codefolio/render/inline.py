@@ -20,3 +20,9 @@ def is_segment(text: str) -> bool:
 def repeats_heading(table: Table, section: Section) -> bool:
     """A table whose caption is its section's heading: the caption says nothing new."""
     return table.caption.casefold() == section.title.casefold()
+
+
+def is_token(text: str) -> bool:
+    """A short cell without spaces (a code, an NDC, a figure): kept on one line, since a
+    break at its hyphen would read as two values."""
+    return 0 < len(text) <= 16 and not any(char.isspace() for char in text)
