@@ -28,7 +28,9 @@ def test_build_writes_md_and_txt(tmp_path: Path) -> None:
     assert (code, stderr) == (0, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["J9306.md", "J9306.txt"]
     assert "2 files written" in stdout
-    assert (tmp_path / "J9306.txt").read_text(encoding="utf-8").startswith("Summary & Overview\n")
+    text = (tmp_path / "J9306.txt").read_text(encoding="utf-8")
+    assert text.startswith("HCPCS Level II J9306: Injection, pertuzumab, 1 mg\n" + "=" * 80)
+    assert "\n1. Summary & Overview\n=====================\n" in text
 
 
 def test_build_every_format_from_one_compose(tmp_path: Path) -> None:

@@ -124,12 +124,13 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
     if not left_out:
         return [table]
     quarters = join_words([limit.quarter for limit in left_out])
-    earlier = join_words(sorted({limit.dosage for limit in left_out}))
+    earlier = join_words(sorted({per_unit(limit.dosage) for limit in left_out}))
+    latest_unit = per_unit(limits[-1].dosage)
     note = Callout(
         tone="caution",
         text=f"The billing unit changed: {quarters} priced per {earlier}, the "
-        f"other quarters per {limits[-1].dosage}; the chart shows only the quarters priced per "
-        f"{limits[-1].dosage}.",
+        f"other quarters per {latest_unit}; the chart shows only the quarters priced per "
+        f"{latest_unit}.",
         sources=[ref for limit in limits for ref in cite(limit, "dosage")],
     )
     return [table, note]

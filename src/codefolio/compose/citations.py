@@ -44,7 +44,7 @@ def reference_key(ref: SourceRef) -> str:
 
 
 def dataset_of(ref: SourceRef) -> tuple[str, str, str]:
-    """`asp@2026q1:J9306.payment_limit` -> (`asp`, `2026q1`, `J9306.payment_limit`)."""
+    """`asp@2026q1:J1234.payment_limit` -> (`asp`, `2026q1`, `J1234.payment_limit`)."""
     head, _, path = ref.ref.partition(":")
     dataset, _, edition = head.partition("@")
     return dataset, edition, path
@@ -98,7 +98,7 @@ class Citations:
         return dict(sorted(groups.items()))
 
     def source_line(self, table: Table) -> str | None:
-        """`Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J9306.`: where
+        """`Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J1234.`: where
         the table's rows come from, in words; None for a table that cites nothing."""
         refs = list(dict.fromkeys(ref for row in table.rows for ref in row.sources))
         parts: dict[str, str] = {}
@@ -155,7 +155,7 @@ def edition_words(edition: str) -> str:
 
 
 def _row_key(path: str) -> str:
-    """The data set row a field path names: `J9306.practitioner.value` -> `J9306`; an
+    """The data set row a field path names: `J1234.practitioner.value` -> `J1234`; an
     ICD-10-CM code keeps its dot (`C50.011.description` -> `C50.011`)."""
     parts = path.split(".")
     row = parts[0]

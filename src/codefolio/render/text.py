@@ -109,28 +109,29 @@ def table_lines(table: Table) -> list[str]:
 
 
 def _column_widths(grid: Sequence[Sequence[str]]) -> list[int] | None:
-    """Natural widths when they fit; else each column's longest word plus a share of the
-    room left, in proportion to how much more it would use; None when even the longest
-    words do not fit side by side."""
+    """Widths that put every value on one line when they fit (headings wrap first); else
+    the widest columns give up room first, one column at a time, down to their longest
+    word, so short columns never wrap; None when even the longest words do not fit."""
     columns = list(zip(*grid, strict=True))
     room = WIDTH - len(_GAP) * (len(columns) - 1)
-    natural = [max(len(" ".join(cell.split())) for cell in column) for column in columns]
     least = [
-        max((len(word) for cell in column for word in cell.split()), default=1)
-        for column in columns
+        max((len(w) for cell in column for w in cell.split()), default=1) for column in columns
     ]
-    if sum(natural) <= room:
-        return natural
+    widths = [
+        max(low, *(len(" ".join(cell.split())) for cell in column[1:]))
+        for low, column in zip(least, columns, strict=True)
+    ]
     if sum(least) > room:
         return None
-    spare = room - sum(least)
-    wants = [n - m for n, m in zip(natural, least, strict=True)]
-    widths = [m + spare * want // sum(wants) for m, want in zip(least, wants, strict=True)]
-    # Whole columns left over by rounding down go to the columns that want the most.
-    for index in sorted(range(len(widths)), key=lambda i: wants[i], reverse=True)[
-        : room - sum(widths)
-    ]:
-        widths[index] += 1
+    while sum(widths) > room:
+        widest = max(
+            (i for i in range(len(widths)) if widths[i] > least[i]), key=lambda i: widths[i]
+        )
+        widths[widest] -= 1
+    # Room left over lets headings unwrap, left to right.
+    for index, heading in enumerate(grid[0]):
+        spare = room - sum(widths)
+        widths[index] += max(0, min(spare, len(" ".join(heading.split())) - widths[index]))
     return widths
 
 
@@ -146,7 +147,7 @@ def _row_lines(cells: list[list[str]], widths: list[int]) -> list[str]:
         _GAP.join(
             f"{cell[line] if line < len(cell) else '':<{width}}"
             for cell, width in zip(cells, widths, strict=True)
-        )
+        ).rstrip()
         for line in range(height)
     ]
 
