@@ -41,11 +41,8 @@ def read_table(lines: list[str]) -> list[list[str]]:
     for index, line in enumerate(body):
         if not line:
             continue
-        if spaced:
-            new_row = index == 0 or not body[index - 1]
-        else:
-            new_row = bool(line[: spans[0][1]].strip())
-        if new_row:
+        follows_gap = index == 0 or not body[index - 1]
+        if follows_gap if spaced else line[: spans[0][1]].strip():
             rows.append([line])
         else:
             rows[-1].append(line)
