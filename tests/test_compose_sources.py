@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from codefolio.compose.citations import block_sources
 from codefolio.compose.model import Publication, Section, SourceRef
-from codefolio.compose.publication import block_sources
 from tests.conftest import example_data, publish
 
 # Sections whose statements are about the publication itself, not facts about the code.

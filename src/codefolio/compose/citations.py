@@ -9,13 +9,20 @@ through these functions, so content added to any section is cited the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from codefolio.compose.common import join_words, long_date
-from codefolio.compose.model import DataSetEdition, SourceRef, Table
+from codefolio.compose.model import (
+    Block,
+    DataSetEdition,
+    Publication,
+    Section,
+    SourceRef,
+    Table,
+)
 
 _QUARTER = re.compile(r"(\d{4})q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"\d{4}-\d{2}")
@@ -31,6 +38,25 @@ class Reference:
     kind: Literal["input", "dataset", "rule"]
     key: str
     text: str
+
+
+def section_sources(section: Section) -> Iterator[SourceRef]:
+    """Every source a section and its subsections cite, in reading order."""
+    for block in section.blocks:
+        yield from block_sources(block)
+    for sub in section.subsections:
+        yield from section_sources(sub)
+
+
+def block_sources(block: Block) -> Iterator[SourceRef]:
+    if block.type in ("paragraph", "callout"):
+        yield from block.sources
+    elif block.type == "list":
+        for item in block.items:
+            yield from item.sources
+    elif block.type == "table":
+        for row in block.rows:
+            yield from row.sources
 
 
 def reference_key(ref: SourceRef) -> str:
@@ -79,10 +105,14 @@ def build_references(
 class Citations:
     """Reference numbers for a publication's statements, and source lines for its tables."""
 
-    def __init__(
-        self, code: str, sources: Iterable[SourceRef], datasets: Sequence[DataSetEdition]
-    ) -> None:
-        self.references = build_references(code, sources, datasets)
+    def __init__(self, publication: Publication) -> None:
+        self.sources = list(
+            dict.fromkeys(
+                ref for section in publication.sections for ref in section_sources(section)
+            )
+        )
+        datasets = publication.datasets
+        self.references = build_references(publication.code, self.sources, datasets)
         self._numbers = {entry.key: entry.number for entry in self.references}
         self._datasets = {entry.id: entry for entry in datasets}
 

@@ -75,13 +75,15 @@ def chart_view(chart: Chart) -> ChartView:
 
 def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
     """The page as text; the PDF renderer typesets the same page on `paper`."""
-    citations = Citations(publication.code, publication.sources, publication.datasets)
+    citations = Citations(publication)
     return render_template(
         "publication.html.j2",
         publication=publication,
         marks=citations.numbers,
+        # Markers link to the References section; a page without one shows no markers.
+        has_references=any(section.id == "references" for section in publication.sections),
         source_line=citations.source_line,
-        field_sources=citations.grouped(publication.sources),
+        field_sources=citations.grouped(citations.sources),
         edition_name=edition_name,
         is_segment=is_segment,
         is_token=is_token,
