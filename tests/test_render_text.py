@@ -78,13 +78,12 @@ def j9306_text(j9306: Publication) -> str:
 
 def test_title_block_names_code_descriptor_and_editions(j9306_text: str) -> None:
     lines = j9306_text.splitlines()
-    assert lines[:4] == [
+    assert lines[:3] == [
         "HCPCS Level II J9306: Injection, pertuzumab, 1 mg",
         "=" * WIDTH,
         "Code:       J9306 (HCPCS Level II)",
-        "Descriptor: Injection, pertuzumab, 1 mg",
     ]
-    assert lines[4].startswith("Data sets:  CMS HCPCS Level II, October 2025 edition;")
+    assert lines[3].startswith("Data sets:  CMS HCPCS Level II, October 2025 edition;")
     assert "Edition:    codefolio 0.1.0" in lines[:14]
 
 

@@ -41,9 +41,8 @@ def wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 def _title_block(publication: Publication) -> list[str]:
     lines = [*wrap(publication.title), "=" * WIDTH]
+    # The title already reads `<code>: <descriptor>`; the block adds what it does not say.
     lines += _field("Code", f"{publication.code} ({publication.code_system})")
-    if publication.descriptor:
-        lines += _field("Descriptor", publication.descriptor)
     editions = [edition_name(d, d.edition) for d in publication.datasets]
     lines += _field("Data sets", "; ".join(editions) if editions else "none")
     lines += _field("Edition", publication.edition)
