@@ -60,8 +60,9 @@ def lookup(
 ) -> None:
     """Show what the shipped reference data sets hold for one code.
 
-    Each fact comes with its data set edition. A HCPCS or CPT code also shows its MUE per setting, latest ASP payment limit, OPPS
-    rate and NDC packages. Exits 1 for an unknown code, naming the nearest known ones.
+    Each fact comes with its data set edition. A HCPCS or CPT code also shows its MUE per
+    setting, latest ASP payment limit, OPPS rate and NDC packages. Exits 1 for an unknown
+    code, naming the nearest known ones.
 
     Example: `codefolio lookup J9306`
     """
