@@ -66,6 +66,8 @@ def test_header_names_code_and_editions_in_words(j9306_page: Element) -> None:
     assert header.find_all("p", class_="descriptor") == []
     editions = [e.text for e in header.find("dl").iter() if e.tag in ("dt", "dd")]
     assert editions == [
+        "As of",
+        "November 27, 2026",
         "Data set editions",
         "CMS HCPCS Level II, October 2025 edition",
         "CMS Place of Service Code Set, May 2, 2024 edition",
@@ -90,8 +92,9 @@ def test_contents_link_every_section_in_order(j9306: Publication, j9306_page: El
     headings = [
         (e.tag, e.text) for e in j9306_page.find("main").iter() if re.fullmatch(r"h\d", e.tag)
     ]
-    assert headings[:3] == [
+    assert headings[:4] == [
         ("h2", "Summary & Overview"),
+        ("h3", "Review notes"),
         ("h2", "Billing Code Overview"),
         ("h2", "Clinical & Coding Specifications"),
     ]
@@ -106,7 +109,9 @@ def test_tables_have_captions_and_column_headers(j9306_page: Element) -> None:
         "Provider taxonomies (NUCC)",
         "Administration codes",
         "Related codes",
-        "Medically Unlikely Edits (units per patient per day, by setting)",
+        "Medically Unlikely Edits (units per patient per day, by setting), edition 2026-04-01; "
+        "check before billing: newest Medically Unlikely Edits edition shipped: 2026-04-01 "
+        "(2026q2); as-of date is in 2026q4",
         "ASP payment limit per quarter, 2024q1 to 2026q1",
         "Benchmarks from the input",
         "CMS-1500 item 24 lines",
@@ -141,9 +146,17 @@ def test_modifiers_and_taxonomies_are_tables(j9306_page: Element) -> None:
         return [[td.own_text for td in tr.iter("td")] for tr in section.find("tbody").iter("tr")]
 
     modifiers = rows("sec-modifiers")
+    # The record's modifiers, then those CMS policy names for it (JZ: single-dose vial;
+    # TB: a hospital site, 340B-acquired drugs only).
     assert [row[:2] for row in modifiers] == [
         ["JW", "Drug amount discarded/not administered to any patient"],
         ["59", "CPT modifier; its descriptor is in the AMA CPT code set"],
+        ["JZ", "Zero drug amount discarded/not administered to any patient"],
+        [
+            "TB",
+            "Drug or biological acquired with 340b drug pricing program discount, reported "
+            "for informational purposes",
+        ],
     ]
     assert [row[:2] for row in rows("sec-taxonomies")] == [
         ["207RX0202X", "Medical Oncology Physician"],
@@ -188,8 +201,10 @@ def test_each_statement_has_at_most_one_source_marker(j9306_page: Element) -> No
         own = [sup for sup in section.iter("sup") if "src" in (sup.attrs["class"] or "")]
         blocks = [e for e in section.iter() if e.tag in ("p", "li", "table")]
         assert len(own) <= len(blocks)
-    # 262 markers before sources were grouped; now at most one per statement or table.
-    assert len(main.find_all("sup", class_="src")) < 70
+    # 262 markers before sources were grouped (one per cited field); now at most one per
+    # paragraph, list item or table source line.
+    statements = [e for e in main.iter() if e.tag in ("p", "li")]
+    assert len(main.find_all("sup", class_="src")) <= len(statements)
 
 
 def test_markers_point_to_numbered_references_in_words(
@@ -212,7 +227,8 @@ def test_markers_point_to_numbered_references_in_words(
         assert not re.search(r"@|input\.|dataset:|rule:|\w+_\w+|\[\d+\]", li.text), li.text
     hrefs = {a.attrs["href"] for sup in j9306_page.iter("sup") for a in sup.iter("a")}
     assert hrefs <= {f"#ref-{i}" for i in range(1, len(items) + 1)}
-    summary = j9306_page.find("section", id="sec-summary").find("p")
+    as_of, summary = j9306_page.find("section", id="sec-summary").find_all("p")[:2]
+    assert as_of.find_all("sup") == []  # the as-of date is the publication's own
     assert marks_of(summary) == ["#ref-1", "#ref-3"]  # the input record, the POS code set
 
 

@@ -109,7 +109,7 @@ def test_references_are_words_without_internal_ids(fmt: str) -> None:
     text = rendered(publication, fmt)
     references = text.split("References and Data Sources", 1)[1].split("Note:", 1)[0]
     assert "CMS Medically Unlikely Edits, April 1, 2026 edition" in references
-    assert "CPT guidelines for drug administration codes 96360-96549" in references
+    assert "Drug supply billed apart from its administration (general" in references
     assert not INTERNAL_ID.search(references), INTERNAL_ID.search(references)
     # Each data set edition and the input record once.
     assert references.count("Input record") == 1

@@ -78,12 +78,13 @@ def j9306_text(j9306: Publication) -> str:
 
 def test_title_block_names_code_descriptor_and_editions(j9306_text: str) -> None:
     lines = j9306_text.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "HCPCS Level II J9306: Injection, pertuzumab, 1 mg",
         "=" * WIDTH,
         "Code:       J9306 (HCPCS Level II)",
+        "As of:      November 27, 2026",
     ]
-    assert lines[3].startswith("Data sets:  CMS HCPCS Level II, October 2025 edition;")
+    assert lines[4].startswith("Data sets:  CMS HCPCS Level II, October 2025 edition;")
     assert "Edition:    codefolio 0.1.0" in lines[:14]
 
 
@@ -127,8 +128,8 @@ def test_tables_are_aligned_columns_whose_cells_read_back(j9306: Publication) ->
 
 def test_wrapped_cells_stay_in_their_column(j9306_text: str) -> None:
     assert (
-        "JW        Drug amount discarded/not           Reports, on its own line, the part\n"
-        "          administered to any patient         of a single-use vial that was\n"
+        "JW        Drug amount             Reports, on its own     Medicare Part B, in\n"
+        "          discarded/not           line, the part of a     force from 2017-01-01:\n"
     ) in j9306_text
 
 
@@ -156,9 +157,10 @@ def test_every_table_names_its_sources_under_it(j9306_text: str) -> None:
     assert (
         "Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J9306.\n"
     ) in j9306_text
-    assert "Source: the input record; CMS HCPCS Level II, October 2025 edition, row JW." in (
-        j9306_text
-    )
+    assert (
+        "Source: the input record; CMS HCPCS Level II, October 2025 edition, rows JW, JZ,\n"
+        "and TB; billing rules “JW: discarded amount from a single-dose container”, “59\n"
+    ) in j9306_text
 
 
 def test_missing_elements_keep_their_label(j9306_text: str) -> None:

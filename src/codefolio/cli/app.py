@@ -15,7 +15,16 @@ from codefolio.build import build_publications
 from codefolio.catalog import build_site
 from codefolio.cli.catalog import catalog_app, scaffold
 from codefolio.cli.help import readable_help
-from codefolio.cli.output import FormatsOption, err, fail, open_store, out
+from codefolio.cli.output import (
+    AsOfOption,
+    FormatsOption,
+    as_of_date,
+    err,
+    fail,
+    open_store,
+    out,
+    warn,
+)
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
 from codefolio.render import parse_formats
@@ -69,20 +78,24 @@ def build(
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the publications.")
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
+    as_of: AsOfOption = None,
     paper: Annotated[
         Paper, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
     ] = "letter",
 ) -> None:
     """Build one publication per record: OUTPUT/CODE.FORMAT for each format.
 
-    Every record is checked first; if any is invalid nothing is written. PDF pages are US
-    Letter unless --paper a4.
+    Every record is checked first; if any is invalid nothing is written. Warnings are
+    printed with their file and line, and shown in each publication's Review notes. PDF
+    pages are US Letter unless --paper a4.
 
     Example: `codefolio build examples/J9306.yaml -o out --format md,html,pdf`
     """
     try:
         open_store()  # shows a spinner when the first use builds the store
-        built = build_publications(records, output, parse_formats(formats), paper)
+        built = build_publications(
+            records, output, parse_formats(formats), as_of_date(as_of), report=warn, paper=paper
+        )
     except CodefolioError as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
@@ -153,6 +166,7 @@ def site(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="SITE_DIR", help="Folder for the site.")
     ] = Path("site"),
+    as_of: AsOfOption = None,
 ) -> None:
     """Build the static catalogue site: SITE_DIR/index.html and one page per code.
 
@@ -163,7 +177,7 @@ def site(
     """
     try:
         open_store()  # shows a spinner when the first use builds the store
-        report = build_site(records_dir, output)
+        report = build_site(records_dir, output, as_of_date(as_of), report=warn)
     except CodefolioError as error:
         raise fail(error) from None
     out.print(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from codefolio.billing.rules import require_rule
 from codefolio.compose.common import join_words, long_date
 from codefolio.compose.model import (
     Block,
@@ -77,8 +78,15 @@ def dataset_of(ref: SourceRef) -> tuple[str, str, str]:
 
 
 def rule_title(ref: SourceRef) -> str:
-    """The words a reader sees for a cited rule."""
-    return ref.ref
+    """A cited rule as a table's source line names it: its title in the rule table."""
+    return require_rule(ref.ref).title
+
+
+def rule_reference(ref: SourceRef) -> str:
+    """`JW: discarded amount from a single-dose container (Medicare Part B, in force from
+    2017-01-01): <document, section>`: a rule as the References section lists it."""
+    rule = require_rule(ref.ref)
+    return f"{rule.title} ({rule.scope}, {rule.dates}): {rule.citation}"
 
 
 def build_references(
@@ -95,7 +103,7 @@ def build_references(
         if entry.id in cited_sets:
             entries.append(("dataset", f"dataset:{entry.id}", edition_name(entry, entry.edition)))
     rules = dict.fromkeys(ref for ref in sources if ref.kind == "rule")
-    entries += [("rule", reference_key(ref), rule_title(ref)) for ref in rules]
+    entries += [("rule", reference_key(ref), rule_reference(ref)) for ref in rules]
     return [
         Reference(number, kind, key, text)
         for number, (kind, key, text) in enumerate(entries, start=1)
@@ -129,29 +137,23 @@ class Citations:
 
     def source_line(self, table: Table) -> str | None:
         """`Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J1234.`: where
-        the table's rows come from, in words; None for a table that cites nothing."""
+        the table's rows come from, in words (the input record, each data set edition with
+        the rows cited, then the billing rules by title); None for a table citing nothing."""
         refs = list(dict.fromkeys(ref for row in table.rows for ref in row.sources))
-        parts: dict[str, str] = {}
+        parts = ["the input record"] if any(ref.kind == "input" for ref in refs) else []
         editions: dict[str, list[str]] = {}
         rows: dict[str, list[str]] = {}
         for ref in refs:
-            key = reference_key(ref)
-            if ref.kind == "input":
-                parts.setdefault(key, "the input record")
-            elif ref.kind == "rule":
-                parts.setdefault(key, rule_title(ref))
-            else:
+            if ref.kind == "dataset":
                 dataset, edition, path = dataset_of(ref)
-                parts.setdefault(key, "")
                 _add(editions.setdefault(dataset, []), edition)
                 _add(rows.setdefault(dataset, []), _row_key(path))
-        if not parts:
-            return None
-        for key in parts:
-            if key.startswith("dataset:"):
-                dataset = key.removeprefix("dataset:")
-                parts[key] = self._dataset_phrase(dataset, editions[dataset], rows[dataset])
-        return f"Source: {'; '.join(parts.values())}."
+        parts += [self._dataset_phrase(d, editions[d], rows[d]) for d in editions]
+        titles = [f"“{rule_title(ref)}”" for ref in refs if ref.kind == "rule"]
+        if titles:
+            noun = "billing rule" if len(titles) == 1 else "billing rules"
+            parts.append(f"{noun} {join_words(titles)}")
+        return f"Source: {'; '.join(parts)}." if parts else None
 
     def _dataset_phrase(self, dataset: str, editions: list[str], rows: list[str]) -> str:
         editions = sorted(editions)

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from codefolio.compose.common import code_phrase, join_words, sentence, src
 from codefolio.compose.facts import ReferenceFacts, descriptor_of, sites_phrase
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Section, SourceRef
 from codefolio.records.model import CodeRecord
 from codefolio.records.required import MissingElement
 
+if TYPE_CHECKING:
+    from codefolio.compose.review import Staleness
+    from codefolio.compose.worked import BillingWork
+
 
 def compose_summary(
-    record: CodeRecord, facts: ReferenceFacts, body: list[Section], gaps: list[MissingElement]
+    record: CodeRecord,
+    facts: ReferenceFacts,
+    body: list[Section],
+    gaps: list[MissingElement],
+    staleness: dict[str, Staleness],
+    work: BillingWork,
 ) -> Section:
     """`body`: the composed sections after this one, so the summary says what they hold."""
-    # The title is the page's heading; the summary opens with what the code reports.
-    blocks: list[Block] = [_what_it_is(record, facts)]
+    # The title is the page's heading; the summary opens with the date it is true for.
+    blocks: list[Block] = [as_of_paragraph(facts, staleness), _what_it_is(record, facts)]
     if record.payers:
         names = [payer.name for payer in record.payers]
         blocks.append(
@@ -24,7 +35,7 @@ def compose_summary(
             )
         )
     blocks.append(Paragraph(text=_coverage(body)))
-    blocks.append(Paragraph(text=_gaps(record, gaps, body)))
+    blocks.append(Paragraph(text=_gaps(record, gaps, _unquantified(work), body)))
     if record.audience:
         blocks.append(
             Paragraph(
@@ -75,16 +86,56 @@ def _what_it_is(record: CodeRecord, facts: ReferenceFacts) -> Paragraph:
     return Paragraph(text=text, sources=sources)
 
 
-def _gaps(record: CodeRecord, gaps: list[MissingElement], body: list[Section]) -> str:
+def as_of_paragraph(facts: ReferenceFacts, staleness: dict[str, Staleness]) -> Paragraph:
+    """The date the publication is true for, and every data set edition of another quarter."""
+    text = (
+        f"{facts.as_of.isoformat()}. The billing rules stated are those in force on this date; "
+        "figures come from the data set editions named with them."
+    )
+    older = [note for note in staleness.values() if note.older]
+    newer = [note for note in staleness.values() if not note.older]
+    quarter = next(iter(staleness.values())).as_of_quarter if staleness else ""
+    if older:
+        editions = join_words([f"{n.name} {n.edition_text}" for n in older])
+        text += (
+            f" Check before billing: the newest editions shipped of {editions} are of an "
+            f"earlier quarter than the as-of date ({quarter})."
+        )
+    if newer:
+        editions = join_words([f"{n.name} {n.edition_text}" for n in newer])
+        text += (
+            f" The oldest editions shipped of {editions} are of a later quarter than the "
+            f"as-of date ({quarter})."
+        )
+    return Paragraph(label="As of", text=text)
+
+
+def _unquantified(work: BillingWork) -> list[str]:
+    """NDCs of worked claim lines whose NDC unit and quantity the input does not give."""
+    return sorted(
+        {
+            f"NDC {line.supply.ndc11}"
+            for dose in work.doses
+            for line in dose.lines
+            if line.supply is not None and line.ndc is None
+        }
+    )
+
+
+def _gaps(
+    record: CodeRecord, gaps: list[MissingElement], unquantified: list[str], body: list[Section]
+) -> str:
     """The required elements the record lacks, and every other element a section below says
     is missing, so the summary and the sections never disagree."""
     text = f"Where a required input element is missing, the publication says “{MISSING_TEXT}”"
     named = {gap.field for gap in gaps}
     shown = [block for section in body for block in section.missing]
     optional = [block.label for block in shown if block.element not in named]
-    if not gaps and not optional:
+    if not gaps and not unquantified and not optional:
         return text
     parts = [gap.label for gap in gaps if gap.payer is None]
+    if unquantified:
+        parts.append(f"the NDC unit and quantity of {join_words(unquantified)}")
     payers = [gap.payer for gap in gaps if gap.payer is not None]
     if payers:
         parts.append(f"coverage details for {join_words(payers)}")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from codefolio.compose.citations import Citations, edition_name
+from codefolio.compose.common import long_date
 from codefolio.compose.model import Chart, Publication
 from codefolio.render.inline import is_segment, is_token, repeats_heading
 from codefolio.render.templating import render_template
@@ -85,6 +86,7 @@ def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
         source_line=citations.source_line,
         field_sources=citations.grouped(citations.sources),
         edition_name=edition_name,
+        long_date=long_date,
         is_segment=is_segment,
         is_token=is_token,
         repeats_heading=repeats_heading,

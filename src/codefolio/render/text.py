@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Sequence
 
 from codefolio.compose.citations import Citations, edition_name
+from codefolio.compose.common import long_date
 from codefolio.compose.model import Block, Publication, Section, Table
 from codefolio.render.inline import repeats_heading
 
@@ -43,6 +44,8 @@ def _title_block(publication: Publication) -> list[str]:
     lines = [*wrap(publication.title), "=" * WIDTH]
     # The title already reads `<code>: <descriptor>`; the block adds what it does not say.
     lines += _field("Code", f"{publication.code} ({publication.code_system})")
+    if publication.as_of:
+        lines += _field("As of", long_date(publication.as_of))
     editions = [edition_name(d, d.edition) for d in publication.datasets]
     lines += _field("Data sets", "; ".join(editions) if editions else "none")
     lines += _field("Edition", publication.edition)
