@@ -118,7 +118,7 @@ def _entry(item: dict[str, Any]) -> Entry:
     )
 
 
-def build_context(formats: Sequence[str], as_of: date) -> str:
+def build_context(formats: Sequence[str], as_of: date, paper: str = "letter") -> str:
     """What every publication's bytes depend on besides its record.
 
     Findings (a terminated code) are dated; HCPCS changes take effect quarterly, so the
@@ -133,6 +133,7 @@ def build_context(formats: Sequence[str], as_of: date) -> str:
         "codefolio_code": code_digest(),
         "formats": sorted(formats),
         "as_of_quarter": quarter,
+        "paper": paper,
     }
     return _sha256(json.dumps(parts, sort_keys=True))
 
