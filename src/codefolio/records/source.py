@@ -7,6 +7,7 @@ bytes that are not UTF-8, alias bombs, recursive aliases, deep nesting, duplicat
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,16 +16,24 @@ from typing import Any, NoReturn
 import yaml
 
 from codefolio.errors import Problem, RecordError
+from codefolio.fileio import UnreadableFile, read_limited
 from codefolio.records.fields import SourceInt
 
 # A record is a few kilobytes; anything this large is a wrong file, not a record.
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 # Nodes after YAML alias expansion; a real record has a few hundred.
 MAX_EXPANDED_NODES = 50_000
+# Integers longer than this are kept as written rather than converted (Python refuses
+# integers over 4,300 digits); no code or amount comes near it.
+MAX_INT_DIGITS = 100
 
 FieldPath = tuple[str | int, ...]
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
+_FOLDER_HINT = (
+    "is a folder, not a record file; name its record files (such as folder/*.yaml), or "
+    "publish the whole folder with `codefolio site` or `codefolio catalog build`"
+)
 
 
 @dataclass
@@ -48,6 +57,8 @@ class Document:
 def read_document(path: Path, display: str) -> Document:
     """Read and parse one record file; raise RecordError naming `display` on any failure."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        _fail(display, _FOLDER_HINT)
     if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
         _fail(
             display, f"unsupported file type {path.suffix or '(none)'!r}; use .yaml, .yml or .json"
@@ -64,19 +75,15 @@ def _fail(display: str, message: str, line: int | None = None) -> NoReturn:
 
 def _read_text(path: Path, display: str) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            _fail(
-                display,
-                f"file is {size:,} bytes; a record may be at most {MAX_RECORD_BYTES:,} bytes",
-            )
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_RECORD_BYTES, noun="record")
+    except UnreadableFile as exc:
+        _fail(display, str(exc))
     except FileNotFoundError:
         _fail(display, "file not found")
     except IsADirectoryError:
-        _fail(display, "is a directory, not a record file")
+        _fail(display, _FOLDER_HINT)
     except OSError as exc:
-        _fail(display, f"cannot be read: {exc.strerror}")
+        _fail(display, f"cannot be read: {exc.strerror or exc}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,9 +107,17 @@ class _RecordLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader whose integers remember their source text (see SourceInt)."""
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    if len(node.value) > MAX_INT_DIGITS:
+        return str(node.value)  # no code or amount is this long; the model says what is wrong
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     return SourceInt(value, node.value)
+
+
+def _json_int(text: str) -> int | Decimal:
+    """Python refuses to turn thousands of digits into an int; no field wants such a number,
+    and the record model says why once it sees it as a Decimal."""
+    return int(text) if len(text) <= MAX_INT_DIGITS else Decimal(text)
 
 
 _RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -136,7 +151,42 @@ def _parse_yaml(text: str, display: str) -> Document:
     _map_lines(node, (), document, key_problems, display)
     if key_problems:
         raise RecordError(key_problems)
+    _check_characters(document, display)
     return document
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_characters(document: Document, display: str) -> None:
+    """Refuse text holding half of a UTF-16 surrogate pair (`"\\ud800"` in JSON or YAML):
+    it is not a character, and no file or terminal can take it."""
+    problems: list[Problem] = []
+
+    def visit(value: Any, path: FieldPath) -> None:
+        if isinstance(value, str):
+            bad = _SURROGATE.search(value)
+            if bad:
+                message = (
+                    f"holds U+{ord(bad.group()):04X}, half of a UTF-16 surrogate pair and not a "
+                    "character; remove it or write the whole character"
+                )
+                problems.append(
+                    Problem(display, message, document.line_of(path), format_path(path) or None)
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    visit(key, path)
+                else:
+                    visit(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*path, index))
+
+    visit(document.data, ())
+    if problems:
+        raise RecordError(problems)
 
 
 def _check_expansion(root: yaml.Node, display: str) -> None:
@@ -230,7 +280,7 @@ def _parse_json(text: str, display: str) -> Document:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
+        data = json.loads(text, object_pairs_hook=pairs, parse_float=Decimal, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         _fail(display, f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno)
     except _DuplicateKey as exc:
@@ -242,9 +292,10 @@ def _parse_json(text: str, display: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except (yaml.YAMLError, RecursionError):
-        return document
+        node = None
     if node is not None:
         _map_lines(node, (), document, [], display)
+    _check_characters(document, display)
     return document
 
 
