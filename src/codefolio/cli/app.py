@@ -74,7 +74,7 @@ def build(
     try:
         open_store()  # shows a spinner when the first use builds the store
         built = build_publications(records, output, parse_formats(formats))
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
     for item in built:
@@ -102,7 +102,10 @@ def validate(
     that differs from a data set) and the required elements missing from each record.
     Exits 1 when any record has an error; warnings and missing elements are not errors.
     """
-    reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    try:
+        reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    except (CodefolioError, OSError) as error:
+        raise fail(error) from None
     for report in reports:
         if not report.valid:
             err.print(f"✗ {RecordError(report.errors)}", markup=False)
@@ -151,7 +154,7 @@ def site(
     try:
         open_store()  # shows a spinner when the first use builds the store
         report = build_site(records_dir, output)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(
         f"site written: {report.pages} publications, {report.files} files, "

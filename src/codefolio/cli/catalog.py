@@ -85,7 +85,7 @@ def build_command(
             result = build_catalog(source, output, names, strict=strict, workers=jobs, progress=bar)
         finally:
             bar.stop()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(
         f"{len(result.built)} built, {len(result.unchanged)} unchanged, "
@@ -98,6 +98,9 @@ def build_command(
         for failure in result.failures:
             for number, problem in enumerate(failure.problems):
                 err.print(f"{'  ' if number else '✗ '}{problem}", markup=False)
+    for problem in result.errors:
+        err.print(f"error: {problem}", markup=False)
+    if not result.ok:
         raise typer.Exit(1)
 
 
@@ -126,7 +129,7 @@ def scaffold(
     """
     try:
         result = scaffold_records(codes, output, open_store(), force=force)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(f"{len(result.written)} starter record(s) written to {output}", markup=False)
     if result.existing:

@@ -64,7 +64,7 @@ def lookup(
     """
     try:
         report = report_code(open_store(), code, kind)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     if as_json:
         out.print_json(report.model_dump_json())
@@ -83,7 +83,7 @@ def refdata_build() -> None:
     try:
         with err.status("Building the reference data store…"):
             report = rebuild_reference_data()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Table", "Rows", title=f"Built {report.path} in {report.seconds:.2f} s")
     for name, count in report.rows.items():
@@ -96,7 +96,7 @@ def refdata_info() -> None:
     """List the shipped data sets: publisher, edition(s), effective date and files."""
     try:
         ref = open_store()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Id", "Name", "Publisher", "Edition", "Effective", "Files", title=str(ref.path))
     for dataset in ref.datasets():

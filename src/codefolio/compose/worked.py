@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from codefolio.billing.claim_lines import NdcReport
@@ -23,6 +23,7 @@ from codefolio.billing.units import (
     format_quantity,
     parse_billing_unit,
     parse_concentration,
+    round_half_up,
     units_for_dose,
 )
 from codefolio.billing.wastage import WASTAGE_RULE, PackageSize, Wastage, least_waste
@@ -95,9 +96,7 @@ class WorkedDose:
         if supply is None or supply.ndc_unit is None or supply.ndc_quantity is None:
             return None
         share = amount / supply.size.content * Fraction(supply.ndc_quantity)
-        quantity = (Decimal(share.numerator) / Decimal(share.denominator)).quantize(
-            Decimal("0.001"), ROUND_HALF_UP
-        )
+        quantity = round_half_up(share, 3)
         return NdcReport(supply.ndc11, supply.ndc_unit, quantity.normalize())
 
 
