@@ -75,6 +75,8 @@ class CatalogResult:
     removed: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     rows: list[ReportRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How SOURCE was read, when a user should know (see `Source.notes`)."""
     errors: list[str] = field(default_factory=list)
     """Files of DIR beyond any one record's that could not be written or removed."""
 
@@ -103,7 +105,7 @@ def build_catalog(
     """
     as_of = as_of or date.today()
     loaded = read_source(source)
-    result = CatalogResult(out_dir)
+    result = CatalogResult(out_dir, notes=loaded.notes)
     for failure in loaded.failures:
         result.fail(
             failure, ReportRow(failure.code, failure.origin, "failed", None, [], failure.problems)

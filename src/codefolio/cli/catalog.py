@@ -87,6 +87,8 @@ def build_command(
             bar.stop()
     except (CodefolioError, OSError) as error:
         raise fail(error) from None
+    for note in result.notes:
+        out.print(note, markup=False)
     out.print(
         f"{len(result.built)} built, {len(result.unchanged)} unchanged, "
         f"{len(result.removed)} removed, {len(result.failures)} failed in {output}; "

@@ -35,9 +35,11 @@ ECHO_LIMIT = 60
 # Longest text any single field may hold: a vignette is a paragraph or three, not a book.
 MAX_TEXT_CHARS = 20_000
 
-# C0 control characters other than tab and newline are never meaningful in a record and
-# can hide terminal escape sequences in hostile input.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 control characters other than tab and newline are never meaningful in a record
+# and can hide terminal escape sequences in hostile input. A line break is a line break
+# however it was saved (CRLF, CR), so carriage returns become newlines first.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"\r\n?")
 
 
 class SourceInt(int):
@@ -76,7 +78,7 @@ def _echoed(error: Exception, value: str) -> str:
 
 
 def _clean_text(value: str) -> str:
-    value = value.strip()
+    value = _LINE_BREAK.sub("\n", value).strip()
     if not value:
         raise PydanticCustomError("blank", "is empty; give a value or leave the field out")
     if len(value) > MAX_TEXT_CHARS:
