@@ -245,3 +245,35 @@ def test_validate_with_an_unusable_cache_is_a_clean_error(
     assert (code, stdout) == (1, "")
     assert stderr.startswith(f"error: cannot write the reference data store in {tmp_path}")
     assert "Traceback" not in stderr
+
+
+def test_bare_yaml_decimals_in_benchmarks_keep_their_text(tmp_path: Path) -> None:
+    record = tmp_path / "J9306.yaml"
+    record.write_text(
+        "code: J9306\nbenchmarks:\n- {label: a, value: 1.50}\n"
+        "- {label: b, value: 12345678901234567890.123456789}\n- {label: c, value: 840}\n",
+        encoding="utf-8",
+    )
+    values = [b.value for b in load_record(record).benchmarks]
+    assert values == ["1.50", "12345678901234567890.123456789", "840"]
+
+
+def test_a_long_plain_list_is_refused_for_its_size_not_as_an_alias_bomb(tmp_path: Path) -> None:
+    record = tmp_path / "J9306.yaml"
+    record.write_text("code: J9306\ndocumentation:\n" + "- a\n" * 100_000, encoding="utf-8")
+    assert problems_of(record) == [
+        f"{record}:3: holds more than 50,000 values (lists, mappings and their items); a record "
+        "has a few hundred: is this a record?"
+    ]
+
+
+def test_an_alias_bomb_is_still_named_as_one(tmp_path: Path) -> None:
+    record = tmp_path / "J9306.yaml"
+    lines = ["code: J9306", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"{p}: &{p} [*{q}, *{q}, *{q}, *{q}, *{q}, *{q}, *{q}, *{q}, *{q}, *{q}]"
+        for q, p in zip("abcde", "bcdef", strict=True)
+    ]
+    record.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = problems_of(record)
+    assert "YAML anchors and aliases expand to more than 50,000 values (an alias bomb?)" in problem

@@ -69,10 +69,14 @@ def lookup(
     if as_json:
         out.print_json(report.model_dump_json())
         return
-    table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
-    for row in _report_rows(report):
-        table.add_row(*row)
-    out.print(table, markup=False)
+    rows = _report_rows(report)
+    if rows:
+        table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table, markup=False)
+    else:  # a code the data sets know by number only (a CPT modifier)
+        out.print(f"{report.kind} {report.code}", markup=False)
     for note in report.notes:
         out.print(f"note: {note}", markup=False)
 

@@ -57,9 +57,21 @@ class SourceInt(int):
         return obj
 
 
+class SourceFloat(float):
+    """A decimal number from a YAML plain scalar that remembers how it was written: a
+    benchmark of `1.50` is shown as 1.50, and a long figure keeps every digit."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> SourceFloat:
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
 def _as_typed_text(value: Any) -> Any:
     """Accept a bare number where the author clearly meant its digits (codes, figures)."""
-    if isinstance(value, SourceInt):
+    if isinstance(value, SourceInt | SourceFloat):
         return value.source
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)

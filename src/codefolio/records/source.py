@@ -17,7 +17,7 @@ import yaml
 
 from codefolio.errors import Problem, RecordError
 from codefolio.fileio import UnreadableFile, read_limited
-from codefolio.records.fields import SourceInt
+from codefolio.records.fields import SourceFloat, SourceInt
 
 # A record is a few kilobytes; anything this large is a wrong file, not a record.
 MAX_RECORD_BYTES = 2 * 1024 * 1024
@@ -120,7 +120,13 @@ def _json_int(text: str) -> int | Decimal:
     return int(text) if len(text) <= MAX_INT_DIGITS else Decimal(text)
 
 
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    return SourceFloat(value, node.value)
+
+
 _RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_RecordLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _parse_yaml(text: str, display: str) -> Document:
@@ -193,10 +199,13 @@ def _check_expansion(root: yaml.Node, display: str) -> None:
     """Refuse alias bombs and recursive aliases before anything is constructed."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
+    aliased = False
 
     def size(node: yaml.Node) -> int:
+        nonlocal aliased
         key = id(node)
         if key in sizes:
+            aliased = True  # a node met twice is an alias of an anchor
             return sizes[key]
         if key in active:
             _fail(
@@ -210,11 +219,18 @@ def _check_expansion(root: yaml.Node, display: str) -> None:
             total += sum(size(item) for item in node.value)
         active.discard(key)
         sizes[key] = total
-        if total > MAX_EXPANDED_NODES:
+        if total > MAX_EXPANDED_NODES and aliased:
             _fail(
                 display,
                 f"YAML anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values "
                 "(an alias bomb?); write the record out without them",
+                node.start_mark.line + 1,
+            )
+        if total > MAX_EXPANDED_NODES:
+            _fail(
+                display,
+                f"holds more than {MAX_EXPANDED_NODES:,} values (lists, mappings and their "
+                "items); a record has a few hundred: is this a record?",
                 node.start_mark.line + 1,
             )
         return total
