@@ -28,9 +28,14 @@ browser-packages:
 	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory \
 		apt-install PACKAGES="chromium chromium-driver"
 
+# Another apt or dpkg run (an unattended upgrade, a second make) holds the package lock for
+# a while: wait for it, up to APT_LOCK_WAIT seconds, instead of failing at once.
+APT_LOCK_WAIT ?= 600
+APT_GET := apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
+
 apt-install:
 	@echo "installing Debian packages: $(PACKAGES)"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES) >/dev/null
+	$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $(PACKAGES) >/dev/null
 
 test: $(STAMP) pdf-packages browser-packages
 	$(BIN)/python -m pytest
