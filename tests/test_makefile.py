@@ -15,6 +15,6 @@ def test_every_apt_get_waits_for_the_package_lock() -> None:
         text=True,
         check=True,
     ).stdout
-    calls = [part for part in dry_run.split("apt-get")[1:]]
+    calls = dry_run.split("apt-get")[1:]
     assert len(calls) == 2  # update, install
     assert all(call.startswith(" -o DPkg::Lock::Timeout=600 ") for call in calls)
