@@ -243,6 +243,10 @@ def _read_xlsx(path: Path) -> tuple[Table, dict[str, Table], str | None]:
             for name in names
             if name.casefold() in kinds
         }
+    except RecordError:
+        raise
+    except Exception as exc:  # the worksheet XML is read lazily, row by row
+        _fail(display, f"is not a readable XLSX workbook: {type(exc).__name__}: {exc}")
     finally:
         workbook.close()
     return codes, details, note
@@ -278,19 +282,14 @@ def _worksheet_table(sheet: Any, display: str) -> Table:
         for index, cell in enumerate(row):
             kind = getattr(cell, "data_type", None)
             if kind == "f":
-                _fail(
-                    display,
-                    "cell holds a formula; paste its value instead",
-                    number,
-                    f"column {letter(index)}",
+                errors.append(f"column {letter(index)} holds a formula; paste its value instead")
+            elif kind == "e":
+                errors.append(
+                    f"column {letter(index)} holds the spreadsheet error {cell.value}; "
+                    "fix or clear the cell"
                 )
-            if kind == "e":
-                errors.append(f"column {letter(index)} holds the spreadsheet error {cell.value}")
             values.append(cell.value)
-        if errors:
-            cells.append((number, [_CellErrors("; ".join(errors) + "; fix or clear the cell")]))
-        else:
-            cells.append((number, values))
+        cells.append((number, [_CellErrors("; ".join(errors))] if errors else values))
     return _table(display, cells)
 
 
