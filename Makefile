@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := examples/J9306.yaml examples/J9355.yaml
 OUT := out
 
-.PHONY: run test lint golden bench clean pdf-packages browser-packages apt-install
+.PHONY: run test fuzz lint golden bench clean pdf-packages browser-packages apt-install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ apt-install:
 
 test: $(STAMP) pdf-packages browser-packages
 	$(BIN)/python -m pytest
+
+# The fuzz tests with many examples each (make test runs a few).
+fuzz: $(STAMP) pdf-packages
+	CODEFOLIO_FUZZ=long $(BIN)/python -m pytest tests/test_fuzz_hostile.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -3,7 +3,7 @@
 For every input: a clean error (exit 1, no traceback) or complete output; never a file
 written or removed outside the output folder; in a catalogue, the other records are still
 published. `make test` runs a few examples of each; `make fuzz` runs many (the profile is
-chosen by CODEFOLIO_FUZZ=ci|long, see README "Tests").
+chosen by CODEFOLIO_FUZZ=ci|long; see the README, Development).
 """
 
 from __future__ import annotations
