@@ -277,3 +277,38 @@ def test_an_alias_bomb_is_still_named_as_one(tmp_path: Path) -> None:
     record.write_text("\n".join(lines) + "\n", encoding="utf-8")
     [problem] = problems_of(record)
     assert "YAML anchors and aliases expand to more than 50,000 values (an alias bomb?)" in problem
+
+
+def test_a_long_unknown_field_name_is_echoed_cut_short(tmp_path: Path) -> None:
+    record = write_yaml(tmp_path / "x.yaml", {"code": "J9306", "k" * 5000: 1})
+    [problem] = problems_of(record)
+    assert f"unknown field '{'k' * 56}... (allowed here: " in problem
+    assert len(problem) < len(str(tmp_path)) + 500
+
+
+def test_a_full_disk_during_build_says_which_files_were_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from codefolio import build as build_module
+
+    written: list[Path] = []
+
+    def fill_up(path: Path, data: bytes) -> None:
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+
+    monkeypatch.setattr(build_module, "write_atomic", fill_up)
+    out = tmp_path / "out"
+    code, _, stderr = run(
+        "build", str(EXAMPLES / "J9306.yaml"), "-o", str(out), "-f", "md,txt,html"
+    )
+    assert code == 1
+    assert stderr == (
+        f"error: {out / 'J9306.html'}: cannot write: No space left on device; written: "
+        f"{out / 'J9306.md'}, {out / 'J9306.txt'}; not written: {out / 'J9306.html'}\n"
+    )

@@ -20,7 +20,16 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if not self.field:
+            return f"{where}: {self.message}"
+        # A field path holds the input's own keys, which may be of any length.
+        field = self.field
+        if len(field) > MAX_FIELD_SHOWN:
+            field = field[: MAX_FIELD_SHOWN - 3] + "..."
+        return f"{where} {field}: {self.message}"
+
+
+MAX_FIELD_SHOWN = 120
 
 
 class CodefolioError(Exception):

@@ -178,7 +178,7 @@ def _unknown_field(path: FieldPath) -> str:
         hint = f" (did you mean {matches[0]!r}?)"
     elif allowed:
         hint = f" (allowed here: {', '.join(sorted(allowed))})"
-    return f"unknown field {name!r}{hint}"
+    return f"unknown field {short_repr(name)}{hint}"
 
 
 def _fields_at(path: FieldPath) -> list[str]:

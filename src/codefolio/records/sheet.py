@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from codefolio.errors import Problem, RecordError
 from codefolio.fileio import UnreadableFile, read_limited
+from codefolio.records.fields import short_repr
 from codefolio.records.load import validate_record_data
 from codefolio.records.model import CodeRecord
 from codefolio.records.sheet_cells import Place, SheetFailure, Table, cell_text, letter, scalar
@@ -333,11 +334,15 @@ def _check_header(table: Table, allowed: tuple[str, ...], required: tuple[str, .
         if not name:
             problems.append(Problem(table.display, "column has no name in the header", row, where))
         elif name in seen:
-            problems.append(Problem(table.display, f"column {name!r} appears twice", row, where))
+            problems.append(
+                Problem(table.display, f"column {short_repr(name)} appears twice", row, where)
+            )
         elif name not in allowed:
             match = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             hint = f"did you mean {match[0]!r}?" if match else f"allowed: {', '.join(allowed)}"
-            problems.append(Problem(table.display, f"unknown column {name!r} ({hint})", row, where))
+            problems.append(
+                Problem(table.display, f"unknown column {short_repr(name)} ({hint})", row, where)
+            )
         seen.add(name)
     problems += [
         Problem(table.display, f"the header has no {name!r} column", row)
@@ -471,13 +476,15 @@ def _item(column: str, item: str) -> dict[str, Any] | str:
     head, sep, tail = item.rpartition(":") if split == "last" else item.partition(":")
     if not sep:
         if column in ("benchmarks", "drug.doses"):
-            return f"item {item!r} has no ':'; write '{_EXAMPLES[column]}'"
+            return f"item {short_repr(item)} has no ':'; write '{_EXAMPLES[column]}'"
         return {key: item}
     head, tail = head.strip(), tail.strip()
     if column == "drug.doses":
         amount, _, unit = tail.partition(" ")
         if not unit.strip():
-            return f"dose {item!r} needs an amount and a unit; write '{_EXAMPLES[column]}'"
+            return (
+                f"dose {short_repr(item)} needs an amount and a unit; write '{_EXAMPLES[column]}'"
+            )
         return {"label": head, "amount": amount, "unit": unit.strip()}
     return {key: head, text_key: tail} if tail else {key: head}
 

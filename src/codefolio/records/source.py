@@ -17,7 +17,7 @@ import yaml
 
 from codefolio.errors import Problem, RecordError
 from codefolio.fileio import UnreadableFile, read_limited
-from codefolio.records.fields import SourceFloat, SourceInt
+from codefolio.records.fields import SourceFloat, SourceInt, short_repr
 
 # A record is a few kilobytes; anything this large is a wrong file, not a record.
 MAX_RECORD_BYTES = 2 * 1024 * 1024
@@ -263,8 +263,8 @@ def _map_lines(
                 problems.append(
                     Problem(
                         display,
-                        f"key {key!r} is {_KEY_KINDS.get(key_node.tag, 'not text')}, not a field "
-                        "name; field names are text",
+                        f"key {short_repr(key)} is {_KEY_KINDS.get(key_node.tag, 'not text')}, "
+                        "not a field name; field names are text",
                         line=line,
                         field=format_path(path) or None,
                     )
@@ -273,7 +273,8 @@ def _map_lines(
                 problems.append(
                     Problem(
                         display,
-                        f"key {key!r} appears twice (first on line {first_seen[key]}); keep one",
+                        f"key {short_repr(key)} appears twice (first on line "
+                        f"{first_seen[key]}); keep one",
                         line=line,
                         field=format_path((*path, key)),
                     )
@@ -300,7 +301,7 @@ def _parse_json(text: str, display: str) -> Document:
     except json.JSONDecodeError as exc:
         _fail(display, f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno)
     except _DuplicateKey as exc:
-        _fail(display, f"malformed JSON: key {exc.args[0]!r} appears twice in one object")
+        _fail(display, f"malformed JSON: key {short_repr(exc.args[0])} appears twice in one object")
     except RecursionError:
         _fail(display, "JSON is nested too deeply to be a record")
     document = Document(data)
