@@ -184,8 +184,3 @@ def test_one_changed_byte_in_a_stored_descriptor_is_detected_and_rebuilt(tmp_pat
     assert rebuilt.build is not None
     assert rebuilt.hcpcs("J9306") == official
 
-
-def test_a_fresh_store_is_not_rebuilt(tmp_path: Path) -> None:
-    open_in(tmp_path).close()
-    assert not store_needs_build(tmp_path)
-    assert open_in(tmp_path).build is None
