@@ -183,4 +183,3 @@ def test_one_changed_byte_in_a_stored_descriptor_is_detected_and_rebuilt(tmp_pat
     rebuilt = open_in(tmp_path)
     assert rebuilt.build is not None
     assert rebuilt.hcpcs("J9306") == official
-

@@ -60,7 +60,7 @@ def publish(task: Task) -> Outcome:
             kinds = " and ".join(sorted({f.severity + "s" for f in stopping}))
             outcome.error = f"not published: the record has {kinds}"
             return outcome
-        publication = compose_publication(record, refdata, findings)
+        publication = compose_publication(record, refdata, findings, task.as_of)
         for fmt in task.formats:
             data = render(publication, fmt)
             write_atomic(task.out_dir / f"{record.code}.{fmt}", data)

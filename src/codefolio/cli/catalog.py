@@ -12,7 +12,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeR
 
 from codefolio.catalog.build import build_catalog
 from codefolio.catalog.scaffold import scaffold_records
-from codefolio.cli.output import FormatsOption, err, fail, open_store, out
+from codefolio.cli.output import (
+    AsOfOption,
+    FormatsOption,
+    as_of_date,
+    err,
+    fail,
+    open_store,
+    out,
+    warn,
+)
 from codefolio.errors import CodefolioError
 from codefolio.render import parse_formats
 
@@ -71,6 +80,7 @@ def build_command(
             show_default=False,
         ),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Build every record of SOURCE into DIR: publications, index.html and the report.
 
@@ -82,9 +92,21 @@ def build_command(
         open_store()  # shows a spinner when the first use builds the store
         bar = _Bar()
         try:
-            result = build_catalog(source, output, names, strict=strict, workers=jobs, progress=bar)
+            result = build_catalog(
+                source,
+                output,
+                names,
+                strict=strict,
+                workers=jobs,
+                as_of=as_of_date(as_of),
+                progress=bar,
+            )
         finally:
             bar.stop()
+        for row in result.rows:
+            for finding in row.findings:
+                if finding.severity == "warning":
+                    warn(finding.where)
     except (CodefolioError, OSError) as error:
         raise fail(error) from None
     for note in result.notes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from codefolio.codes import CPT_MODIFIERS
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata.codes import Kind, infer_kind, is_cpt_shaped, normalize_code, require_kind
 from codefolio.refdata.lookup import ReferenceData
@@ -22,7 +23,6 @@ from codefolio.refdata.models import (
     PlaceOfService,
     Taxonomy,
 )
-from codefolio.validation import CPT_MODIFIERS
 
 KIND_LABELS: dict[Kind, str] = {
     "hcpcs": "HCPCS/CPT code",
