@@ -274,11 +274,11 @@ def test_without_any_ndc_quantity_the_summary_lists_the_gap() -> None:
 def test_as_of_date_in_a_shipped_asp_quarter_uses_it_without_a_flag() -> None:
     publication = publish(example_data("J9306"), as_of=date(2025, 11, 15))
     benchmarks = section_text(publication.section("benchmarks"))
-    assert "$17.017 per 1 MG for the 2025q4 quarter" in benchmarks
+    assert "$17.017 per 1 mg for the 2025q4 quarter" in benchmarks
     assert "ASP Medicare Part B Drug Payment Limits edition shipped" not in benchmarks
     summary = section_text(publication.section("summary"))
-    # Near the top: right after the title line.
-    assert summary.splitlines()[3].startswith("As of: 2025-11-15.")
+    # At the top: the summary's first paragraph.
+    assert summary.splitlines()[2].startswith("As of: 2025-11-15.")
 
 
 def test_as_of_date_in_2026q4_flags_the_newest_asp_quarter() -> None:
