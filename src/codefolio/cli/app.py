@@ -94,7 +94,7 @@ def build(
         built = build_publications(
             records, output, parse_formats(formats), as_of_date(as_of), report=warn, paper=paper
         )
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
     for item in built:
@@ -124,7 +124,10 @@ def validate(
 
     Example: `codefolio validate examples/*.yaml --as-of 2026-01-01`
     """
-    reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    try:
+        reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    except (CodefolioError, OSError) as error:
+        raise fail(error) from None
     for report in reports:
         if not report.valid:
             err.print(f"✗ {RecordError(report.errors)}", markup=False)
@@ -176,7 +179,7 @@ def site(
     try:
         open_store()  # shows a spinner when the first use builds the store
         report = build_site(records_dir, output, as_of_date(as_of), report=warn)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(
         f"site written: {report.pages} publications, {report.files} files, "
