@@ -18,6 +18,7 @@ from codefolio.fileio import write_atomic
 from codefolio.records import load_records
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
+from codefolio.render.html import Paper
 from codefolio.validation import check_record
 
 
@@ -35,27 +36,40 @@ def build_publications(
     formats: Sequence[str],
     as_of: date | None = None,
     report: Callable[[Problem], None] | None = None,
+    paper: Paper = "letter",
 ) -> list[BuiltFile]:
     """Write `out_dir/<code>.<fmt>` for every record and format; return what was written.
 
     Each record is composed once, as of `as_of` (default today), and that one Publication is
-    rendered in every format; `report` is handed every warning, located.
+    rendered in every format (PDF pages on `paper`); `report` is handed every warning, located.
     """
     outputs: list[tuple[str, str, Path, bytes]] = []
     for publication in compose_records(record_paths, as_of, report):
         code = publication.code
         for fmt in formats:
-            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt)))
+            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt, paper)))
     if out_dir.exists() and not out_dir.is_dir():
         raise RenderError(f"{out_dir}: output path exists and is not a directory")
-    built = []
+    built: list[BuiltFile] = []
     for code, fmt, path, data in outputs:
         try:
             write_atomic(path, data)
         except OSError as exc:
-            raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise RenderError(_partly_written(path, exc, built, outputs)) from None
         built.append(BuiltFile(code, fmt, path, len(data)))
     return built
+
+
+def _partly_written(
+    path: Path, error: OSError, built: list[BuiltFile], outputs: list[tuple[str, str, Path, bytes]]
+) -> str:
+    """Which files a write that failed half-way (a full disk) did and did not leave."""
+    head = f"{path}: cannot write: {error.strerror or error}"
+    if not built:
+        return f"{head}; nothing was written"
+    written = ", ".join(str(item.path) for item in built)
+    missing = ", ".join(str(item[2]) for item in outputs[len(built) :])
+    return f"{head}; written: {written}; not written: {missing}"
 
 
 def compose_records(

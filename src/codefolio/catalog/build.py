@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from codefolio import __version__
+from codefolio.catalog.folder import check_own_folder, inside
 from codefolio.catalog.index import IndexRow
 from codefolio.catalog.manifest import (
     MANIFEST_NAME,
@@ -44,6 +47,7 @@ from codefolio.records.source import format_path
 
 if TYPE_CHECKING:  # the worker module imports compose and render: loaded only to build
     from codefolio.catalog.worker import Outcome, Task
+    from codefolio.render.html import Paper
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
@@ -51,6 +55,9 @@ _SAVE_EVERY_SECONDS = 1.0
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
 _TEMP = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _SITE_FILES = ("index.html", "assets/site.css", "assets/site.js")
+CATALOG_MARKER = ".codefolio-catalog"
+"""Written into every catalogue folder; only a folder holding it (or an empty one, or one an
+earlier codefolio left its manifest in) is ever written to."""
 
 
 class Progress(Protocol):
@@ -69,10 +76,14 @@ class CatalogResult:
     removed: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     rows: list[ReportRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How SOURCE was read, when a user should know (see `Source.notes`)."""
+    errors: list[str] = field(default_factory=list)
+    """Files of DIR beyond any one record's that could not be written or removed."""
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.errors
 
     def fail(self, failure: Failure, row: ReportRow) -> None:
         self.failures.append(failure)
@@ -87,6 +98,7 @@ def build_catalog(
     strict: bool = False,
     workers: int | None = None,
     as_of: date | None = None,
+    paper: Paper = "letter",
     progress: Progress | None = None,
 ) -> CatalogResult:
     """Publish every record of `source` into `out_dir` (see the module docstring).
@@ -95,15 +107,18 @@ def build_catalog(
     """
     as_of = as_of or date.today()
     loaded = read_source(source)
-    result = CatalogResult(out_dir)
+    result = CatalogResult(out_dir, notes=loaded.notes)
     for failure in loaded.failures:
         result.fail(
             failure, ReportRow(failure.code, failure.origin, "failed", None, [], failure.problems)
         )
+    check_own_folder(out_dir, CATALOG_MARKER, "catalogue", MANIFEST_NAME)
     with _locked(out_dir):
+        _mark(out_dir)
+        inside(out_dir, _SITE_FILES[-1])  # refuses an assets/ that links elsewhere
         _remove_temp_files(out_dir)
         manifest = load_catalog_manifest(out_dir)
-        context = build_context(formats, as_of)
+        context = build_context(formats, as_of, paper)
         keys = {item.record.code: record_key(context, item.record) for item in loaded.records}
         todo: list[Located] = []
         for item in loaded.records:
@@ -115,12 +130,12 @@ def build_catalog(
         if progress:
             progress.start(len(todo))
         link = "html" if "html" in formats else formats[0]
-        tasks = [_task(item, out_dir, formats, as_of, strict, link) for item in todo]
+        tasks = [_task(item, out_dir, formats, as_of, strict, link, paper) for item in todo]
         saver = _Saver(manifest, out_dir)
         for item, outcome in zip(todo, _run(tasks, workers, progress), strict=True):
             entry = _entry(item, keys[item.record.code], outcome)
             if outcome.error is None:
-                _remove_stale(out_dir, manifest.entries.get(entry.code), entry)
+                _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
                 manifest.entries[entry.code] = entry
                 result.built.append(entry.code)
                 result.rows.append(_row(entry, "built"))
@@ -128,11 +143,14 @@ def build_catalog(
             else:
                 failure = _failure(item, entry, outcome.error, strict)
                 result.fail(failure, _row(entry, "failed", failure.problems[:1]))
-        result.removed = _drop_missing(manifest, loaded.records, result.failures, out_dir)
-        manifest.save(out_dir)
-        _write_site(manifest, out_dir)
+        result.removed = _drop_missing(manifest, loaded.records, result, out_dir)
         result.rows.sort(key=lambda row: (row.code or "", row.source))
-        write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
+        report = Report(as_of.isoformat(), result.rows, result.removed)
+        # Each is written even when another cannot be (a full disk, a read-only folder), so
+        # the failures are still listed and whatever can be written is.
+        _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
+        _writing(result, "index.html", lambda: _write_site(manifest, out_dir))
+        _writing(result, "the report", lambda: write_report(out_dir, report))
     return result
 
 
@@ -152,11 +170,17 @@ def _row(entry: Entry, status: str, problems: Sequence[str] = ()) -> ReportRow:
 
 
 def _task(
-    item: Located, out_dir: Path, formats: Sequence[str], as_of: date, strict: bool, link: str
+    item: Located,
+    out_dir: Path,
+    formats: Sequence[str],
+    as_of: date,
+    strict: bool,
+    link: str,
+    paper: Paper,
 ) -> Task:
     from codefolio.catalog.worker import Task
 
-    return Task(item.record, out_dir, tuple(formats), as_of, strict, link)
+    return Task(item.record, out_dir, tuple(formats), as_of, strict, link, paper)
 
 
 def _run(tasks: list[Task], workers: int | None, progress: Progress | None) -> Iterator[Outcome]:
@@ -222,23 +246,25 @@ class _Saver:
 
     def changed(self) -> None:
         if time.monotonic() - self.last >= _SAVE_EVERY_SECONDS:
-            self.manifest.save(self.out_dir)
+            with contextlib.suppress(OSError):  # saved again at the end, or reported then
+                self.manifest.save(self.out_dir)
             self.last = time.monotonic()
 
 
-def _remove_stale(out_dir: Path, old: Entry | None, new: Entry) -> None:
+def _remove_stale(out_dir: Path, old: Entry | None, new: Entry, result: CatalogResult) -> None:
     """Files of the code's previous build in formats this build no longer makes."""
     if old is None:
         return
-    for name in set(old.files()) - set(new.files()):
-        (out_dir / name).unlink(missing_ok=True)
+    for name in sorted(set(old.files()) - set(new.files())):
+        _remove(result, out_dir, name)
 
 
 def _drop_missing(
-    manifest: CatalogManifest, records: list[Located], failures: list[Failure], out_dir: Path
+    manifest: CatalogManifest, records: list[Located], result: CatalogResult, out_dir: Path
 ) -> list[str]:
     """Remove the publications of codes no longer in SOURCE. A record that failed keeps its
     last good publication: by code, or by file when it could not be read at all."""
+    failures = result.failures
     keep_codes = {item.record.code for item in records} | {f.code for f in failures if f.code}
     keep_sources = {f.origin for f in failures}
     removed = []
@@ -246,19 +272,48 @@ def _drop_missing(
         if code in keep_codes or entry.source in keep_sources:
             continue
         for name in entry.files():
-            (out_dir / name).unlink(missing_ok=True)
+            _remove(result, out_dir, name)
         del manifest.entries[code]
         removed.append(code)
     return sorted(removed)
+
+
+def _remove(result: CatalogResult, out_dir: Path, name: str) -> None:
+    _writing(result, name, functools.partial(inside(out_dir, name).unlink, missing_ok=True))
+
+
+def _writing(result: CatalogResult, name: str, action: Callable[[], object]) -> None:
+    """Run one write or removal in DIR; when the system refuses it, say so and go on."""
+    try:
+        action()
+    except OSError as error:
+        result.errors.append(f"{result.out_dir / name}: cannot write: {error.strerror or error}")
 
 
 def _write_site(manifest: CatalogManifest, out_dir: Path) -> None:
     from codefolio.catalog.site import render_index, site_assets
 
     rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-    write_atomic(out_dir / "index.html", render_index(rows).encode("utf-8"))
+    write_atomic(inside(out_dir, "index.html"), render_index(rows).encode("utf-8"))
     for name, data in site_assets().items():
-        write_atomic(out_dir / name, data)
+        write_atomic(inside(out_dir, name), data)
+
+
+def _mark(out_dir: Path) -> None:
+    """Mark DIR as a catalogue (see `check_own_folder`); never through a link."""
+    marker = out_dir / CATALOG_MARKER
+    if marker.is_symlink() or marker.exists():
+        return
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise CatalogError(f"{out_dir}: cannot write the catalogue: {exc.strerror}") from None
+    try:
+        os.write(fd, f"codefolio {__version__}\n".encode())
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

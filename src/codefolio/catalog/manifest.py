@@ -12,14 +12,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from codefolio import __version__
-from codefolio.fileio import write_atomic
+from codefolio.catalog.index import IndexRow
+from codefolio.fileio import read_limited, write_atomic
+from codefolio.records.fields import CPT_PATTERN, HCPCS_PATTERN
 from codefolio.records.model import CodeRecord
 from codefolio.refdata.manifest import load_manifest
 from codefolio.refdata.parse import icd10_package_version
@@ -94,31 +99,69 @@ class CatalogManifest:
 
 
 def load_catalog_manifest(out_dir: Path) -> CatalogManifest:
-    """The manifest in `out_dir`; an absent, damaged or foreign one means build everything."""
+    """The manifest in `out_dir`; an absent, damaged, foreign or invalid one means build
+    everything (see `validated_entries`)."""
     try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_bytes())
-        if data.get("format") != MANIFEST_FORMAT:
-            return CatalogManifest()
-        return CatalogManifest(
-            {code: _entry(item) for code, item in data["entries"].items()},
-        )
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        raw = read_limited(out_dir / MANIFEST_NAME, MAX_MANIFEST_BYTES, noun="manifest")
+        return CatalogManifest(validated_entries(raw))
+    except (OSError, ValueError, RecursionError):
         return CatalogManifest()
 
 
-def _entry(item: dict[str, Any]) -> Entry:
-    return Entry(
-        code=item["code"],
-        source=item["source"],
-        key=item["key"],
-        outputs={fmt: Output(**output) for fmt, output in item["outputs"].items()},
-        findings=[StoredFinding(**finding) for finding in item["findings"]],
-        gaps=[Gap(**gap) for gap in item["gaps"]],
-        index=dict(item["index"]),
-    )
+def validated_entries(raw: bytes) -> dict[str, Entry]:
+    """The entries of a manifest file, checked as strictly as a record: the manifest is
+    input, and its values name files that a build replaces and removes. Every code has the
+    shape of a billing code and is its entry's key, every format is one codefolio writes,
+    every digest is one, and the index row links the entry's own file. Anything else
+    raises ValueError: the caller then rebuilds everything."""
+    try:
+        stored = _FILE.validate_json(raw, strict=True)
+    except ValidationError as error:
+        raise ValueError(f"not a valid catalogue manifest: {error}") from None
+    if stored.format != MANIFEST_FORMAT:
+        raise ValueError(f"manifest format {stored.format!r}, not {MANIFEST_FORMAT!r}")
+    return {key: _checked_entry(key, entry) for key, entry in stored.entries.items()}
 
 
-def build_context(formats: Sequence[str], as_of: date) -> str:
+@dataclass(frozen=True)
+class _StoredManifest:
+    """What `validated_entries` reads of a manifest file (other keys are informative)."""
+
+    format: str
+    entries: dict[str, Entry]
+
+
+def _checked_entry(key: str, entry: Entry) -> Entry:
+    """The entry with its index row as `IndexRow` fields exactly, or ValueError."""
+    if key != entry.code or not _CODE.fullmatch(key):
+        raise ValueError(f"entry {key!r} does not hold the code {key!r}")
+    if not _DIGEST.fullmatch(entry.key) or not entry.outputs:
+        raise ValueError(f"entry {key!r} has no build key or no outputs")
+    for fmt, output in entry.outputs.items():
+        if fmt not in PUBLICATION_FORMATS or not _DIGEST.fullmatch(output.sha256):
+            raise ValueError(f"entry {key!r} has an unknown format or digest")
+        if output.size < 0:
+            raise ValueError(f"entry {key!r} has a negative size")
+    try:
+        row = _INDEX_ROW.validate_python(entry.index)
+    except ValidationError as error:
+        raise ValueError(f"entry {key!r} has no valid index row: {error}") from None
+    if row.code != key or row.href not in entry.files():
+        raise ValueError(f"entry {key!r} has an index row for another file")
+    return replace(entry, index=asdict(row))
+
+
+# The formats a catalogue publishes, as file extensions (codefolio.render.RENDERERS).
+PUBLICATION_FORMATS = ("md", "txt", "html", "pdf", "json")
+# A manifest of 20,000 codes is a few tens of megabytes.
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+_CODE = re.compile(f"{HCPCS_PATTERN}|{CPT_PATTERN}")
+_DIGEST = re.compile("[0-9a-f]{64}")
+_FILE = TypeAdapter(_StoredManifest)
+_INDEX_ROW = TypeAdapter(IndexRow)
+
+
+def build_context(formats: Sequence[str], as_of: date, paper: str = "letter") -> str:
     """What every publication's bytes depend on besides its record.
 
     Findings (a terminated code) are dated; HCPCS changes take effect quarterly, so the
@@ -133,6 +176,7 @@ def build_context(formats: Sequence[str], as_of: date) -> str:
         "codefolio_code": code_digest(),
         "formats": sorted(formats),
         "as_of_quarter": quarter,
+        "paper": paper,
     }
     return _sha256(json.dumps(parts, sort_keys=True))
 

@@ -5,11 +5,11 @@ A record that cannot be read is kept as a failure with its location; the others 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from codefolio.errors import CatalogError, Problem, RecordError
+from codefolio.errors import CatalogError, Problem, RecordError, shown_problems
 from codefolio.records import read_record
 from codefolio.records.model import CodeRecord
 from codefolio.records.sheet import SHEET_SUFFIXES, read_sheet
@@ -41,6 +41,8 @@ class Failure:
 class Source:
     records: list[Located]
     failures: list[Failure]
+    notes: list[str] = field(default_factory=list)
+    """What a user should know about how SOURCE was read (the worksheet of codes)."""
 
 
 def read_source(source: Path) -> Source:
@@ -58,14 +60,15 @@ def read_source(source: Path) -> Source:
             try:
                 records.append(read_record(path))
             except RecordError as error:
-                failures.append(Failure(str(path), None, [str(p) for p in error.problems]))
+                failures.append(Failure(str(path), None, shown_problems(error.problems)))
         return _unique(Source(records, failures))
     if source.suffix.lower() in SHEET_SUFFIXES:
         sheet = read_sheet(source)
         return _unique(
             Source(
                 list(sheet.rows),
-                [Failure(f.origin, f.code, [str(p) for p in f.problems]) for f in sheet.failures],
+                [Failure(f.origin, f.code, shown_problems(f.problems)) for f in sheet.failures],
+                [sheet.note] if sheet.note else [],
             )
         )
     if not source.exists():
@@ -86,4 +89,4 @@ def _unique(source: Source) -> Source:
         else:
             first[code] = item.origin
             kept.append(item)
-    return Source(kept, source.failures)
+    return Source(kept, source.failures, source.notes)

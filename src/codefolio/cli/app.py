@@ -15,9 +15,11 @@ from codefolio.build import build_publications
 from codefolio.catalog import build_site
 from codefolio.cli.catalog import catalog_app, scaffold
 from codefolio.cli.claims import claims_app
+from codefolio.cli.help import readable_help
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
+    PaperOption,
     as_of_date,
     err,
     fail,
@@ -33,7 +35,8 @@ from codefolio.validation import validate_files
 
 app = typer.Typer(
     name="codefolio",
-    help="Publish billing-code reference guides from one input record per code.",
+    help="Publish billing-code reference guides from one input record per code.\n\n"
+    "Example: `codefolio build examples/J9306.yaml -o out --format md,html,pdf`",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -78,18 +81,22 @@ def build(
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
     as_of: AsOfOption = None,
+    paper: PaperOption = "letter",
 ) -> None:
-    """Build one publication per record: OUTPUT/<code>.<format>.
+    """Build one publication per record: OUTPUT/CODE.FORMAT for each format.
 
     Every record is checked first; if any is invalid nothing is written. Warnings are
-    printed with their file and line, and shown in each publication's Review notes.
+    printed with their file and line, and shown in each publication's Review notes. PDF
+    pages are US Letter unless --paper a4.
+
+    Example: `codefolio build examples/J9306.yaml -o out --format md,html,pdf`
     """
     try:
         open_store()  # shows a spinner when the first use builds the store
         built = build_publications(
-            records, output, parse_formats(formats), as_of_date(as_of), report=warn
+            records, output, parse_formats(formats), as_of_date(as_of), report=warn, paper=paper
         )
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
     for item in built:
@@ -116,8 +123,13 @@ def validate(
     Prints every error (unknown codes, bad fields), every warning (terminated codes, input
     that differs from a data set) and the required elements missing from each record.
     Exits 1 when any record has an error; warnings and missing elements are not errors.
+
+    Example: `codefolio validate examples/*.yaml --as-of 2026-01-01`
     """
-    reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    try:
+        reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    except (CodefolioError, OSError) as error:
+        raise fail(error) from None
     for report in reports:
         if not report.valid:
             err.print(f"✗ {RecordError(report.errors)}", markup=False)
@@ -163,11 +175,13 @@ def site(
 
     The site is built in a temporary folder and swapped in, so a failed build leaves the
     previous site as it was.
+
+    Example: `codefolio site examples -o site`
     """
     try:
         open_store()  # shows a spinner when the first use builds the store
         report = build_site(records_dir, output, as_of_date(as_of), report=warn)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(
         f"site written: {report.pages} publications, {report.files} files, "
@@ -178,8 +192,14 @@ def site(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema that every JSON publication (--format json) validates against."""
+    """Print the JSON Schema that JSON publications (--format json) validate against.
+
+    Example: `codefolio schema > publication.schema.json`
+    """
     typer.echo(json.dumps(publication_schema(), indent=2, ensure_ascii=False))
+
+
+readable_help(app)
 
 
 def main() -> None:

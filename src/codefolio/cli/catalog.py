@@ -15,6 +15,7 @@ from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
+    PaperOption,
     as_of_date,
     err,
     fail,
@@ -26,7 +27,8 @@ from codefolio.errors import CodefolioError
 from codefolio.render import parse_formats
 
 catalog_app = typer.Typer(
-    help="Build whole catalogues: many records into publications, an index and a report.",
+    help="Build whole catalogues: many records into publications, an index and a report.\n\n"
+    "Example: `codefolio catalog build examples -o catalog`",
     no_args_is_help=True,
 )
 
@@ -76,16 +78,22 @@ def build_command(
             "--jobs",
             "-j",
             min=1,
+            metavar="N",
             help="Worker processes (default: one per CPU).",
             show_default=False,
         ),
     ] = None,
     as_of: AsOfOption = None,
+    paper: PaperOption = "letter",
 ) -> None:
-    """Build every record of SOURCE into DIR: publications, index.html and the report.
+    """Build every record of SOURCE into DIR: publications, an index and a report.
+
+    DIR receives each record's publications in every format, index.html and report.html.
 
     Unchanged publications are skipped; a failing record does not stop the others, and
     all failures are listed at the end (exit 1).
+
+    Example: `codefolio catalog build examples -o catalog --format md,html,pdf`
     """
     try:
         names = parse_formats(formats)
@@ -99,6 +107,7 @@ def build_command(
                 strict=strict,
                 workers=jobs,
                 as_of=as_of_date(as_of),
+                paper=paper,
                 progress=bar,
             )
         finally:
@@ -107,8 +116,10 @@ def build_command(
             for finding in row.findings:
                 if finding.severity == "warning":
                     warn(finding.where)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
+    for note in result.notes:
+        out.print(note, markup=False)
     out.print(
         f"{len(result.built)} built, {len(result.unchanged)} unchanged, "
         f"{len(result.removed)} removed, {len(result.failures)} failed in {output}; "
@@ -120,6 +131,9 @@ def build_command(
         for failure in result.failures:
             for number, problem in enumerate(failure.problems):
                 err.print(f"{'  ' if number else '✗ '}{problem}", markup=False)
+    for problem in result.errors:
+        err.print(f"error: {problem}", markup=False)
+    if not result.ok:
         raise typer.Exit(1)
 
 
@@ -141,14 +155,16 @@ def scaffold(
         bool, typer.Option("--force", help="Overwrite records that already exist.")
     ] = False,
 ) -> None:
-    """Write starter records (DIR/<code>.yaml) prefilled from the reference data.
+    """Write starter records (DIR/CODE.yaml) prefilled from the reference data.
 
     Fills the HCPCS descriptor, the drug name it plainly states, its billing unit and the
     NDC packages of the latest ASP crosswalk; an existing record is kept unless --force.
+
+    Example: `codefolio scaffold --codes J9000-J9999 -o records`
     """
     try:
         result = scaffold_records(codes, output, open_store(), force=force)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(f"{len(result.written)} starter record(s) written to {output}", markup=False)
     if result.existing:

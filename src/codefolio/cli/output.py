@@ -11,6 +11,7 @@ from rich.console import Console
 from codefolio.errors import CodefolioError
 from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.render import RENDERERS
+from codefolio.render.html import Paper
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -25,6 +26,11 @@ FormatsOption = Annotated[
     ),
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""
+
+PaperOption = Annotated[
+    Paper, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
+]
+"""`--paper a4`: the page size of PDF output; US Letter by default."""
 
 
 AsOfOption = Annotated[
@@ -50,9 +56,14 @@ def warn(problem: object) -> None:
     err.print(f"warning: {problem}", markup=False)
 
 
-def fail(error: CodefolioError) -> typer.Exit:
-    """Print the error without a traceback; the command exits 1."""
-    err.print(f"error: {error}", markup=False)
+def fail(error: CodefolioError | OSError) -> typer.Exit:
+    """Print the error without a traceback; the command exits 1. An OSError is the
+    system refusing a file (a name too long, a full disk, no permission): say which."""
+    if isinstance(error, OSError) and error.filename is not None:
+        message = f"{error.filename}: {error.strerror or error}"
+    else:
+        message = str(error)
+    err.print(f"error: {message}", markup=False)
     return typer.Exit(1)
 
 

@@ -14,7 +14,8 @@ from codefolio.refdata.report import CodeReport, report_code
 
 refdata_app = typer.Typer(
     name="refdata",
-    help="Manage the embedded reference data store (HCPCS, POS, NUCC, MUE, ASP, OPPS).",
+    help="Manage the embedded reference data store (HCPCS, POS, NUCC, MUE, ASP, OPPS).\n\n"
+    "Example: `codefolio refdata info`",
     no_args_is_help=True,
 )
 
@@ -57,33 +58,43 @@ def lookup(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Show what the shipped reference data sets hold for one code, with their editions.
+    """Show what the shipped reference data sets hold for one code.
 
-    A HCPCS or CPT code also shows its MUE per setting, latest ASP payment limit, OPPS
-    rate and NDC packages. Exits 1 for an unknown code, naming the nearest known ones.
+    Each fact comes with its data set edition. A HCPCS or CPT code also shows its MUE per
+    setting, latest ASP payment limit, OPPS rate and NDC packages. Exits 1 for an unknown
+    code, naming the nearest known ones.
+
+    Example: `codefolio lookup J9306`
     """
     try:
         report = report_code(open_store(), code, kind)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     if as_json:
         out.print_json(report.model_dump_json())
         return
-    table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
-    for row in _report_rows(report):
-        table.add_row(*row)
-    out.print(table, markup=False)
+    rows = _report_rows(report)
+    if rows:
+        table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table, markup=False)
+    else:  # a code the data sets know by number only (a CPT modifier)
+        out.print(f"{report.kind} {report.code}", markup=False)
     for note in report.notes:
         out.print(f"note: {note}", markup=False)
 
 
 @refdata_app.command("build")
 def refdata_build() -> None:
-    """Rebuild the reference data store now; print its path, row counts and build time."""
+    """Rebuild the reference data store now; print its path, row counts and time.
+
+    Example: `codefolio refdata build`
+    """
     try:
         with err.status("Building the reference data store…"):
             report = rebuild_reference_data()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Table", "Rows", title=f"Built {report.path} in {report.seconds:.2f} s")
     for name, count in report.rows.items():
@@ -93,10 +104,13 @@ def refdata_build() -> None:
 
 @refdata_app.command("info")
 def refdata_info() -> None:
-    """List the shipped data sets: publisher, edition(s), effective date and files."""
+    """List the shipped data sets: publisher, edition(s), effective date and files.
+
+    Example: `codefolio refdata info`
+    """
     try:
         ref = open_store()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Id", "Name", "Publisher", "Edition", "Effective", "Files", title=str(ref.path))
     for dataset in ref.datasets():

@@ -95,7 +95,9 @@ def _procedure_item(
     return ListItem(label=label, text=text, sources=sources)
 
 
-def _administration_item(form: ClaimForm, record: CodeRecord) -> ListItem | None:
+def _administration_item(
+    form: ClaimForm, record: CodeRecord, facts: ReferenceFacts, sites: Sites
+) -> ListItem | None:
     if not record.administration_codes:
         return None
     codes = join_words([a.code for a in record.administration_codes])
@@ -106,6 +108,24 @@ def _administration_item(form: ClaimForm, record: CodeRecord) -> ListItem | None
         sources.append(cite_rule("revenue-code-administration"))
     if any(is_add_on(a.code) for a in record.administration_codes):
         text += "; add-on codes only with their primary code (see Common Billing Pairings)"
+    if facts.in_force("distinct-service-modifiers"):
+        first, *subsets = [
+            m for m in form.administration_line_modifiers if m in DISTINCT_SERVICE_MODIFIERS
+        ]
+        text += (
+            f"; {first} (or, as CMS prefers, {', '.join(subsets[:-1])} or {subsets[-1]}) "
+            "only on the administration code of an NCCI pair the documentation shows to be "
+            "distinct"
+        )
+        sources.append(cite_rule("distinct-service-modifiers"))
+    off_campus = any(site.pos == OFF_CAMPUS_POS for _, site in sites)
+    if (
+        off_campus
+        and "PO" in form.administration_line_modifiers
+        and facts.in_force("opps-off-campus-po-pn")
+    ):
+        text += "; PO or PN on each line for Place of Service 19"
+        sources.append(cite_rule("opps-off-campus-po-pn"))
     return ListItem(label="Administration", text=text, sources=sources)
 
 
@@ -156,7 +176,7 @@ def _form_section(
             )
         else:
             items.append(ListItem(label=field.label, text=field.text, sources=claim))
-    administration = _administration_item(form, record)
+    administration = _administration_item(form, record, facts, sites)
     if administration:
         items.append(administration)
     blocks: list[Block] = [intro, BulletList(items=items)]
@@ -179,9 +199,7 @@ def _hospital_modifiers(
         blocks.append(
             Paragraph(
                 label="Place of Service 19 (off-campus department)",
-                text="every line of the claim, drug and administration lines alike, also carries "
-                "PO (excepted department) or PN (non-excepted department). "
-                + require_rule("opps-off-campus-po-pn").statement,
+                text=require_rule("opps-off-campus-po-pn").statement,
                 sources=[*_site_refs(off_campus), cite_rule("opps-off-campus-po-pn")],
             )
         )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from codefolio.compose.model import Publication
 from codefolio.errors import RenderError
-from codefolio.render.html import render_html
+from codefolio.render.html import Paper, render_html
 from codefolio.render.json import render_json
 from codefolio.render.markdown import render_markdown
 from codefolio.render.pdf import render_pdf
@@ -34,5 +34,8 @@ def parse_formats(spec: str) -> list[str]:
     return names
 
 
-def render(publication: Publication, fmt: str) -> bytes:
+def render(publication: Publication, fmt: str, paper: Paper = "letter") -> bytes:
+    """`paper` sizes the PDF's pages; the other formats have none."""
+    if fmt == "pdf":
+        return render_pdf(publication, paper)
     return RENDERERS[fmt](publication)
