@@ -42,8 +42,7 @@ def normalize_ndc(ndc: str) -> str:
     if match is None or lengths not in _SEGMENTS:
         raise NdcError(
             f"{ndc.strip()!r} is not an NDC (expected 10 digits hyphenated 4-4-2, 5-3-2 or "
-            "5-4-1, or 11 digits 5-4-2 with or without hyphens; a 6-digit labeler or 12 "
-            "digits only with a leading zero, an asterisk only in place of a padding zero)"
+            "5-4-1, or 11 digits 5-4-2 with or without hyphens)"
         )
     labeler, product, package = match.groups()
     return labeler.zfill(5) + product.zfill(4) + package.zfill(2)

@@ -17,7 +17,8 @@ from codefolio.errors import ClaimFileError, CodefolioError
 from codefolio.records.model import CodeRecord
 
 claims_app = typer.Typer(
-    help="Check claim lines (837P/837I, CSV or Parquet) against the billing rules.",
+    help="Check claim lines (837P/837I, CSV or Parquet) against the billing rules.\n\n"
+    "Example: `codefolio claims check claims/*.837 --records examples -o findings`",
     no_args_is_help=True,
 )
 
@@ -125,6 +126,8 @@ def check(
     Prints the findings (claim id, line, rule, severity, message, fix) and their counts per
     rule; with --output writes them as CSV, JSON, Parquet and an HTML report. Files and
     rows that cannot be read are reported and the others still run.
+
+    Example: `codefolio claims check lines.parquet --fail-on deny -o findings -f csv,html`
     """
     from codefolio.claims.output import parse_output_formats, rule_counts, write_outputs
     from codefolio.claims.run import check_claims, require_clean_inputs
