@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from codefolio.claims.columns import EXTRACT_COLUMNS
@@ -25,9 +26,11 @@ def records() -> list[CodeRecord]:
     return [CodeRecord.model_validate(example_data(code)) for code in CODES]
 
 
-def published_lines(code: str, form: str) -> list[str]:
+@cache
+def published_lines(code: str, form: str) -> tuple[str, ...]:
+    """The publication's segment rows, composed once per test session."""
     _version, _header, section, caption = FORMS[form]
-    return segments(publish(example_data(code)), section, caption)
+    return tuple(segments(publish(example_data(code)), section, caption))
 
 
 def claim_837(
@@ -35,7 +38,7 @@ def claim_837(
 ) -> str:
     """A pyx12-valid interchange of the publication's lines, edited by `edit`."""
     version, header, _section, _caption = FORMS[form]
-    text = interchange(version, header, edit(published_lines(code, form)))
+    text = interchange(version, header, edit(list(published_lines(code, form))))
     return text.replace("CLM*PATIENT1*", f"CLM*{claim_id or code + form}*")
 
 

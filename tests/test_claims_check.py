@@ -30,18 +30,19 @@ def run(paths: list[Path], reference: Mapping[str, Path]) -> CheckResult:
         engine.close()
 
 
-@pytest.mark.parametrize(("code", "form"), PUBLISHED)
 def test_worked_example_lines_check_clean_as_837_and_csv(
-    code: str, form: str, tmp_path: Path, reference: Mapping[str, Path]
+    tmp_path: Path, reference: Mapping[str, Path]
 ) -> None:
-    text = claim_837(code, form)
-    x12 = tmp_path / "claim.837"
-    x12.write_text(text)
-    extract = write_csv(tmp_path / "claim.csv", rows_of(text))
-    for path in (x12, extract):
-        result = run([path], reference)
+    texts = [claim_837(code, form) for code, form in PUBLISHED]
+    files = []
+    for index, text in enumerate(texts):
+        files.append(tmp_path / f"{index}.837")
+        files[-1].write_text(text)
+    extract = write_csv(tmp_path / "claims.csv", [row for text in texts for row in rows_of(text)])
+    for paths in (files, [extract]):
+        result = run(paths, reference)
         assert (result.findings, result.problems) == ([], [])
-        assert result.lines == text.count("~LX*")
+        assert result.lines == sum(text.count("~LX*") for text in texts) == 12
 
 
 def swap(old: str, new: str) -> Callable[[list[str]], list[str]]:
@@ -82,24 +83,38 @@ X12_VARIANTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def variant_rules(
+    tmp_path_factory: pytest.TempPathFactory, reference: Mapping[str, Path]
+) -> dict[str, list[set[str]]]:
+    """Each 837 variant's rules broken, checked as 837 files and as one CSV, all variants in
+    one run (claims are checked apart, so one run is as good as one each)."""
+    folder = tmp_path_factory.mktemp("variants")
+    texts = {
+        name: claim_837(code, "837P", edit, claim_id=f"V{index}")
+        for index, (name, code, edit, _rule) in enumerate(X12_VARIANTS)
+    }
+    files = []
+    for index, text in enumerate(texts.values()):
+        files.append(folder / f"{index}.837")
+        files[-1].write_text(text)
+    extract = write_csv(folder / "all.csv", [r for text in texts.values() for r in rows_of(text)])
+    found: dict[str, list[set[str]]] = {name: [] for name in texts}
+    for paths in (files, [extract]):
+        result = run(paths, reference)
+        assert result.problems == []
+        for index, name in enumerate(texts):
+            found[name].append({f.rule_id for f in result.findings if f.claim_id == f"V{index}"})
+    return found
+
+
 @pytest.mark.parametrize(
-    ("code", "edit", "rule"), [v[1:] for v in X12_VARIANTS], ids=[v[0] for v in X12_VARIANTS]
+    ("name", "rule"), [(v[0], v[3]) for v in X12_VARIANTS], ids=[v[0] for v in X12_VARIANTS]
 )
 def test_a_variant_raises_exactly_its_rule_as_837_and_csv(
-    code: str,
-    edit: Callable[[list[str]], list[str]],
-    rule: str,
-    tmp_path: Path,
-    reference: Mapping[str, Path],
+    name: str, rule: str, variant_rules: dict[str, list[set[str]]]
 ) -> None:
-    text = claim_837(code, "837P", edit)
-    x12 = tmp_path / "claim.837"
-    x12.write_text(text)
-    extract = write_csv(tmp_path / "claim.csv", rows_of(text))
-    for path in (x12, extract):
-        result = run([path], reference)
-        assert result.problems == []
-        assert {finding.rule_id for finding in result.findings} == {rule}
+    assert variant_rules[name] == [{rule}, {rule}]
 
 
 def _edit_rows(
@@ -140,23 +155,31 @@ CSV_VARIANTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def extract_rules(
+    tmp_path_factory: pytest.TempPathFactory, reference: Mapping[str, Path]
+) -> dict[str, set[str]]:
+    """Each extract variant's rules broken, all variants in one CSV and one run."""
+    rows = [
+        {**row, "claim_id": f"E{index}"}
+        for index, (_name, code, form, change, _rule) in enumerate(CSV_VARIANTS)
+        for row in _edit_rows(code, form, change)
+    ]
+    result = run([write_csv(tmp_path_factory.mktemp("extract") / "all.csv", rows)], reference)
+    assert result.problems == []
+    return {
+        name: {f.rule_id for f in result.findings if f.claim_id == f"E{index}"}
+        for index, (name, *_rest) in enumerate(CSV_VARIANTS)
+    }
+
+
 @pytest.mark.parametrize(
-    ("code", "form", "change", "rule"),
-    [v[1:] for v in CSV_VARIANTS],
-    ids=[v[0] for v in CSV_VARIANTS],
+    ("name", "rule"), [(v[0], v[4]) for v in CSV_VARIANTS], ids=[v[0] for v in CSV_VARIANTS]
 )
 def test_an_extract_variant_raises_exactly_its_rule(
-    code: str,
-    form: str,
-    change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
-    rule: str,
-    tmp_path: Path,
-    reference: Mapping[str, Path],
+    name: str, rule: str, extract_rules: dict[str, set[str]]
 ) -> None:
-    extract = write_csv(tmp_path / "claim.csv", _edit_rows(code, form, change))
-    result = run([extract], reference)
-    assert result.problems == []
-    assert {finding.rule_id for finding in result.findings} == {rule}
+    assert extract_rules[name] == {rule}
 
 
 def test_jz_on_a_multiple_dose_drug(tmp_path: Path) -> None:

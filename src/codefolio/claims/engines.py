@@ -151,7 +151,7 @@ def spark_session(master: str = "local[*]") -> Iterator[Any]:
         .config("spark.sql.session.timeZone", "UTC")
     )
     if master.startswith("local"):
-        builder = builder.config("spark.sql.shuffle.partitions", "4")
+        builder = builder.config("spark.sql.shuffle.partitions", "2")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     try:
