@@ -37,6 +37,11 @@ def has(modifier: str, alias: str = "l") -> str:
 _SETTING = (
     "CASE {x}.claim_type WHEN 'professional' THEN 'practitioner' ELSE 'outpatient_hospital' END"
 )
+# A line's drug day (see `drug_days`).
+_DAY = (
+    "JOIN drug_days AS g ON g.claim_id = l.claim_id AND g.code = l.code "
+    "AND g.service_date = l.service_date"
+)
 _OUT = "l.claim_id, l.line, l.code, l.service_date, l.filing_indicator"
 
 # Helper views: one row per modifier and per diagnosis of a line.
@@ -144,8 +149,7 @@ SELECT {_OUT}, 'jz-nothing-discarded' AS rule_id, 'return' AS severity,
   'single-dose drug ' || l.code || ' is billed without JW or JZ' AS message,
   'add JZ when nothing was discarded, or a JW line for the discarded amount' AS fix
 FROM lines AS l JOIN ref_drug AS d ON d.code = l.code AND d.single_dose
-JOIN drug_days AS g ON g.claim_id = l.claim_id AND g.code = l.code
-  AND g.service_date = l.service_date
+{_DAY}
 WHERE g.with_jw = 0 AND g.with_jz = 0""",
     ),
     Check(
@@ -154,8 +158,7 @@ WHERE g.with_jw = 0 AND g.with_jz = 0""",
 SELECT {_OUT}, 'jw-jz-not-together' AS rule_id, 'return' AS severity,
   l.code || ' carries both JW and JZ on ' || CAST(l.service_date AS VARCHAR) AS message,
   'keep JZ only when nothing was discarded, else the JW line and no JZ' AS fix
-FROM lines AS l JOIN drug_days AS g ON g.claim_id = l.claim_id AND g.code = l.code
-  AND g.service_date = l.service_date
+FROM lines AS l {_DAY}
 WHERE g.with_jw = 1 AND g.with_jz = 1 AND ({has("JW")} OR {has("JZ")})""",
     ),
     Check(
@@ -173,8 +176,7 @@ WHERE {has("JW")} OR {has("JZ")}""",
 SELECT {_OUT}, 'jw-discarded-amount' AS rule_id, 'deny' AS severity,
   'JW line of ' || l.code || ' without a line of the administered amount' AS message,
   'add the administered line of the drug for the same date' AS fix
-FROM lines AS l JOIN drug_days AS g ON g.claim_id = l.claim_id AND g.code = l.code
-  AND g.service_date = l.service_date
+FROM lines AS l {_DAY}
 WHERE {has("JW")} AND g.administered = 0""",
     ),
     Check(
