@@ -148,6 +148,7 @@ def spark_session(master: str = "local[*]") -> Iterator[Any]:
         SparkSession.builder.appName("codefolio claims check")
         .master(master)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
     )
     if master.startswith("local"):
