@@ -47,6 +47,7 @@ from codefolio.records.source import format_path
 
 if TYPE_CHECKING:  # the worker module imports compose and render: loaded only to build
     from codefolio.catalog.worker import Outcome, Task
+    from codefolio.render.html import Paper
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
@@ -97,6 +98,7 @@ def build_catalog(
     strict: bool = False,
     workers: int | None = None,
     as_of: date | None = None,
+    paper: Paper = "letter",
     progress: Progress | None = None,
 ) -> CatalogResult:
     """Publish every record of `source` into `out_dir` (see the module docstring).
@@ -117,7 +119,7 @@ def build_catalog(
         _writing(result, CATALOG_MARKER, functools.partial(_mark, out_dir))
         _writing(result, "(temporary files)", functools.partial(_remove_temp_files, out_dir))
         manifest = load_catalog_manifest(out_dir)
-        context = build_context(formats, as_of)
+        context = build_context(formats, as_of, paper)
         keys = {item.record.code: record_key(context, item.record) for item in loaded.records}
         todo: list[Located] = []
         for item in loaded.records:
@@ -129,7 +131,7 @@ def build_catalog(
         if progress:
             progress.start(len(todo))
         link = "html" if "html" in formats else formats[0]
-        tasks = [_task(item, out_dir, formats, as_of, strict, link) for item in todo]
+        tasks = [_task(item, out_dir, formats, as_of, strict, link, paper) for item in todo]
         saver = _Saver(manifest, out_dir)
         for item, outcome in zip(todo, _run(tasks, workers, progress), strict=True):
             entry = _entry(item, keys[item.record.code], outcome)
@@ -169,11 +171,17 @@ def _row(entry: Entry, status: str, problems: Sequence[str] = ()) -> ReportRow:
 
 
 def _task(
-    item: Located, out_dir: Path, formats: Sequence[str], as_of: date, strict: bool, link: str
+    item: Located,
+    out_dir: Path,
+    formats: Sequence[str],
+    as_of: date,
+    strict: bool,
+    link: str,
+    paper: Paper,
 ) -> Task:
     from codefolio.catalog.worker import Task
 
-    return Task(item.record, out_dir, tuple(formats), as_of, strict, link)
+    return Task(item.record, out_dir, tuple(formats), as_of, strict, link, paper)
 
 
 def _run(tasks: list[Task], workers: int | None, progress: Progress | None) -> Iterator[Outcome]:

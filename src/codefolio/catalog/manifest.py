@@ -161,7 +161,7 @@ _FILE = TypeAdapter(_StoredManifest)
 _INDEX_ROW = TypeAdapter(IndexRow)
 
 
-def build_context(formats: Sequence[str], as_of: date) -> str:
+def build_context(formats: Sequence[str], as_of: date, paper: str = "letter") -> str:
     """What every publication's bytes depend on besides its record.
 
     Findings (a terminated code) are dated; HCPCS changes take effect quarterly, so the
@@ -176,6 +176,7 @@ def build_context(formats: Sequence[str], as_of: date) -> str:
         "codefolio_code": code_digest(),
         "formats": sorted(formats),
         "as_of_quarter": quarter,
+        "paper": paper,
     }
     return _sha256(json.dumps(parts, sort_keys=True))
 

@@ -19,6 +19,7 @@ from codefolio.records.model import CodeRecord
 from codefolio.records.source import FieldPath
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
+from codefolio.render.html import Paper
 from codefolio.validation import check_record, unfilled_gaps
 
 
@@ -31,6 +32,8 @@ class Task:
     strict: bool
     link_format: str
     """The format the site index links each code to."""
+    paper: Paper = "letter"
+    """The page size of PDF output."""
 
 
 @dataclass
@@ -62,7 +65,7 @@ def publish(task: Task) -> Outcome:
             return outcome
         publication = compose_publication(record, refdata, findings, task.as_of)
         for fmt in task.formats:
-            data = render(publication, fmt)
+            data = render(publication, fmt, task.paper)
             write_atomic(task.out_dir / f"{record.code}.{fmt}", data)
             outcome.outputs[fmt] = (hashlib.sha256(data).hexdigest(), len(data))
         row = index_row(publication)

@@ -18,6 +18,7 @@ from codefolio.cli.help import readable_help
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
+    PaperOption,
     as_of_date,
     err,
     fail,
@@ -28,7 +29,6 @@ from codefolio.cli.output import (
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
 from codefolio.render import parse_formats
-from codefolio.render.html import Paper
 from codefolio.render.json import publication_schema
 from codefolio.validation import validate_files
 
@@ -79,9 +79,7 @@ def build(
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
     as_of: AsOfOption = None,
-    paper: Annotated[
-        Paper, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
-    ] = "letter",
+    paper: PaperOption = "letter",
 ) -> None:
     """Build one publication per record: OUTPUT/CODE.FORMAT for each format.
 

@@ -15,6 +15,7 @@ from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
+    PaperOption,
     as_of_date,
     err,
     fail,
@@ -83,6 +84,7 @@ def build_command(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    paper: PaperOption = "letter",
 ) -> None:
     """Build every record of SOURCE into DIR: publications, an index and a report.
 
@@ -105,6 +107,7 @@ def build_command(
                 strict=strict,
                 workers=jobs,
                 as_of=as_of_date(as_of),
+                paper=paper,
                 progress=bar,
             )
         finally:

@@ -11,6 +11,7 @@ from rich.console import Console
 from codefolio.errors import CodefolioError
 from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.render import RENDERERS
+from codefolio.render.html import Paper
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -25,6 +26,11 @@ FormatsOption = Annotated[
     ),
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""
+
+PaperOption = Annotated[
+    Paper, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
+]
+"""`--paper a4`: the page size of PDF output; US Letter by default."""
 
 
 AsOfOption = Annotated[
