@@ -55,6 +55,8 @@ class DuckDBEngine:
             self.close()
             raise ClaimFileError(f"--memory-limit {memory_limit!r}: {error}") from None
         self.conn.execute(f"SET temp_directory = {_literal(self._spill)}")
+        # DuckDB would draw its own progress bar on stdout, into the findings table.
+        self.conn.execute("SET enable_progress_bar = false")
 
     def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
         literal = _literal(str(path))
