@@ -63,28 +63,23 @@ def refdata_info() -> None:
         ref = open_store()
     except (CodefolioError, OSError) as error:
         raise fail(error) from None
-    table = Table(
-        "Data set", "Edition", "Effective", "Origin", "File", "sha256", title=str(ref.path)
-    )
+    table = Table("Data set", "Edition", "Effective", "Origin", "File, sha256", title=str(ref.path))
+    table.columns[4].overflow = "fold"
     for dataset in ref.datasets():
         for release in dataset.releases:
             start = release.effective_start.isoformat() if release.effective_start else ""
             end = release.effective_end.isoformat() if release.effective_end else ""
-            effective = f"{start}–{end}" if end else start
-            files = release.files or []
-            names = [
-                file.derived_from if release.origin == "imported" and file.derived_from
-                else file.path
-                for file in files
-            ] or [release.source.path]
-            digests = [file.sha256 for file in files] or [""]
+            files = [
+                f"{file.derived_from if release.origin == 'imported' else file.path}\n"
+                f"{file.sha256}"
+                for file in release.files
+            ] or [f"{release.source.package or ''} {release.source.path}".strip()]
             table.add_row(
-                f"{dataset.id} ({dataset.publisher} {dataset.name})",
+                dataset.id,
                 release.edition,
-                effective,
+                f"{start}–{end}" if end else start,
                 release.origin,
-                "\n".join(names),
-                "\n".join(digests),
+                "\n".join(files),
             )
     out.print(table, markup=False)
 

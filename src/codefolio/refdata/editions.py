@@ -48,7 +48,7 @@ def load_imports(cache_dir: Path) -> Imports:
     path = imports_path(cache_dir)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing imported into this folder
         return Imports()
     except OSError as error:
         raise ReferenceDataError(f"cannot read the imported editions {path}: {error}") from None

@@ -66,14 +66,15 @@ def _read(paths: Sequence[Path]) -> list[tuple[ReleaseFile, ReleaseData]]:
         # A zip may hold one edition in several layouts: the workbook holds whole descriptors.
         candidates.sort(key=lambda m: _PREFERRED.index(m.suffix) if m.suffix in _PREFERRED else 9)
         read_any = False
-        seen: set[tuple[str, str]] = set()
+        layouts: dict[tuple[str, str], str] = {}
         for member in candidates:
-            if len(members) > 1 and datasets.recognize(member) is None:
+            reader = datasets.recognize(member)
+            if len(members) > 1 and reader is None:
                 continue  # a zip also carries files that are not data
             data = read_import(member)
-            if (data.dataset, data.edition) in seen:
-                continue  # the same edition in another layout (the .xls beside the .txt)
-            seen.add((data.dataset, data.edition))
+            layout = layouts.setdefault((data.dataset, data.edition), reader.layout if reader else "")
+            if reader is not None and layout != reader.layout:
+                continue  # the same edition in another layout (the .txt beside the .xls)
             found.append((member, data))
             read_any = True
         if not read_any:
