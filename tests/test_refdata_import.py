@@ -5,7 +5,6 @@ changing rows in place (banner lines, preambles, Windows-1252, CRLF and zips kep
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import shutil
@@ -16,18 +15,22 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from codefolio.catalog.build import build_catalog
 from codefolio.cli.app import app
 from codefolio.errors import ReferenceDataError
-from codefolio.refdata import ReferenceData, open_reference_data
+from codefolio.refdata import ReferenceData, forget_reference_data, open_reference_data
 from codefolio.refdata.diff import changes_since_previous, diff_editions
 from codefolio.refdata.importing import import_files
 from codefolio.refdata.store import STORE_NAME
+from tests.conftest import copy_examples
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 if not SHARED.is_dir():  # a worktree beside /work/shared, or the main checkout
     SHARED = Path("/work/shared/data")
 ASP_NATIVE = SHARED / "asp" / "native"
-LIMITS = ASP_NATIVE / "section 508 version of January 2026 Medicare Part B Payment Limit File 121725.csv"
+LIMITS = (
+    ASP_NATIVE / "section 508 version of January 2026 Medicare Part B Payment Limit File 121725.csv"
+)
 CROSSWALK = ASP_NATIVE / "section 508 version of January 2026 ASP NDC-HCPCS Crosswalk 121725.csv"
 MUE_FILES = sorted((SHARED / "ncci_mue").glob("MCR_MUE_*_Eff_04-01-2026.csv"))
 HCPCS_CSV = SHARED / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"
@@ -76,7 +79,11 @@ def april_crosswalk(folder: Path) -> Path:
     lines = text.split("\r\n")
     j9306 = next(i for i, line in enumerate(lines) if line.startswith("J9306,"))
     lines.insert(j9306 + 1, lines[j9306].replace("50242-0145-01", "50242-0145-02"))
-    lines = [line for line in lines if not line.startswith("J9355,Inj trastuzumab excl biosimi,\"Genentech, Inc.\",50242-0132-01")]
+    lines = [
+        line
+        for line in lines
+        if not line.startswith('J9355,Inj trastuzumab excl biosimi,"Genentech, Inc.",50242-0132-01')
+    ]
     name = "section 508 version of April 2026 ASP NDC-HCPCS Crosswalk 032526.csv"
     return _write(folder / name, "\r\n".join(lines))
 
@@ -169,13 +176,23 @@ def ref(updated: Path) -> ReferenceData:
 def test_the_shipped_originals_reproduce_the_shipped_store(shipped_cache: Path) -> None:
     before = _digest(shipped_cache)
     result = import_files(
-        [LIMITS, CROSSWALK, *MUE_FILES, SHARED / "nucc_taxonomy" / "nucc_taxonomy_251.csv",
-         SHARED / "place_of_service" / "cs-CMS-PlaceofServiceCodes.xml", HCPCS_CSV],
+        [
+            LIMITS,
+            CROSSWALK,
+            *MUE_FILES,
+            SHARED / "nucc_taxonomy" / "nucc_taxonomy_251.csv",
+            SHARED / "place_of_service" / "cs-CMS-PlaceofServiceCodes.xml",
+            HCPCS_CSV,
+        ],
         shipped_cache,
     )
     assert result.added == []
     assert sorted(result.unchanged) == [
-        "asp-ndc@2026q1", "asp@2026q1", "hcpcs@2025-10", "mue@2026-04-01", "nucc@25.1",
+        "asp-ndc@2026q1",
+        "asp@2026q1",
+        "hcpcs@2025-10",
+        "mue@2026-04-01",
+        "nucc@25.1",
         "pos@2024-05-02",
     ]
     assert [(f.dataset, f.rows) for f in result.files if f.dataset == "asp"] == [("asp", 877)]
@@ -230,7 +247,9 @@ def test_two_hcpcs_releases_diff_and_agree_with_cms_change_list(ref: ReferenceDa
         listing = archive.read("Changes_by_HCPC.prn").decode("cp1252")
     actions = {
         m.group(1): m.group(2)
-        for m in re.finditer(r"^\s{0,6}([A-Z]\d{4}|[A-Z0-9]{2})\s+(ADD|Discontinued)\b", listing, re.M)
+        for m in re.finditer(
+            r"^\s{0,6}([A-Z]\d{4}|[A-Z0-9]{2})\s+(ADD|Discontinued)\b", listing, re.M
+        )
     }
     edition = ref.at(date(2020, 6, 1))
     added = [code for code, action in actions.items() if action == "ADD"]
@@ -286,7 +305,8 @@ REFUSED = {
     "misdated asp": (
         lambda d: [
             shutil.copy(
-                LIMITS, d / "section 508 version of July 2026 Medicare Part B Payment Limit File.csv"
+                LIMITS,
+                d / "section 508 version of July 2026 Medicare Part B Payment Limit File.csv",
             )
         ],
         "is named for 07/2026 but its content is the edition effective 2026-01-01",
@@ -324,18 +344,37 @@ def test_cli_import_info_diff_and_history(
     assert result.exit_code == 0, result.output
     assert "unchanged asp@2026q2" in result.output
     info = runner.invoke(app, ["refdata", "info"], env={"COLUMNS": "200"})
-    assert re.search(r"│ asp +│ 2026q2 +│ 2026-04-01–2026-06-30 +│ imported │ section 508", info.output)
+    assert re.search(
+        r"│ asp +│ 2026q2 +│ 2026-04-01–2026-06-30 +│ imported │ section 508", info.output
+    )
     diff = runner.invoke(
         app,
-        ["refdata", "diff", "asp@2026q1", "asp@2026-05-01", "--json", "--html",
-         str(tmp_path / "diff.html")],
+        [
+            "refdata",
+            "diff",
+            "asp@2026q1",
+            "asp@2026-05-01",
+            "--json",
+            "--html",
+            str(tmp_path / "diff.html"),
+        ],
     )
     assert diff.exit_code == 0, diff.output
     assert json.loads(diff.output)[0]["changes"][0]["percent"] == "+2.87%"
     assert "<td>J9306</td><td>changed</td>" in (tmp_path / "diff.html").read_text()
     both = runner.invoke(
-        app, ["refdata", "diff", "--as-of", "2025-11-01", "--as-of", "2026-08-01",
-              "--codes", "J9306", "--json"]
+        app,
+        [
+            "refdata",
+            "diff",
+            "--as-of",
+            "2025-11-01",
+            "--as-of",
+            "2026-08-01",
+            "--codes",
+            "J9306",
+            "--json",
+        ],
     )
     assert {d["dataset"] for d in json.loads(both.output)} == {"mue", "asp", "asp-ndc", "hcpcs"}
     history = runner.invoke(app, ["lookup", "J9306", "--history", "--json"])
@@ -344,3 +383,40 @@ def test_cli_import_info_diff_and_history(
     refused = runner.invoke(app, ["refdata", "import", str(_bomb(tmp_path))])
     assert refused.exit_code == 1
     assert "zip bomb" in refused.output
+
+
+def _mue_zip(folder: Path, effective: str, value: str) -> Path:
+    """The three MUE files as an edition effective `effective` (MM-DD-YYYY), J9306's
+    practitioner MUE set to `value`."""
+    target = folder / f"MUE_{effective}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in MUE_FILES:
+            text = _cp1252(path)
+            if "Practitioner" in path.name:
+                text = _replace_line(text, "J9306,", "J9306,840", f"J9306,{value}")
+            archive.writestr(path.name.replace("04-01-2026", effective), text.encode("cp1252"))
+    return target
+
+
+def test_a_catalog_build_after_an_import_republishes_only_changed_codes(
+    updated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    shutil.copytree(updated, folder)
+    monkeypatch.setenv("CODEFOLIO_CACHE_DIR", str(folder))
+    forget_reference_data()
+    records = copy_examples(tmp_path / "records")
+    out = tmp_path / "catalog"
+    as_of = date(2026, 5, 20)
+    first = build_catalog(records, out, ["md"], workers=1, as_of=as_of)
+    assert sorted(first.built) == ["J9306", "J9355"]
+    # A corrected MUE edition within the quarter: only J9306's MUE differs.
+    import_files([_mue_zip(tmp_path, "05-15-2026", "870")], folder)
+    forget_reference_data()
+    second = build_catalog(records, out, ["md"], workers=1, as_of=as_of)
+    assert (second.built, second.unchanged) == (["J9306"], ["J9355"])
+    row = next(row for row in second.rows if row.code == "J9306")
+    assert "mue 2026-04-01→2026-05-15: setting practitioner MUE value: 840 → 870" in row.changes
+    text = (out / "J9306.md").read_text(encoding="utf-8")
+    assert "2026-04-01 to 2026-05-15: setting practitioner MUE value: 840 → 870." in text
+    assert "No other data set changed its facts for J9306" in text

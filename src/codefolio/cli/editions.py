@@ -36,7 +36,7 @@ def refdata_import(
     name is refused and the store stays as it was. Importing a file again changes
     nothing.
 
-    Example: `codefolio refdata import "section 508 version of April 2026 ASP NDC-HCPCS Crosswalk 032526.csv"`
+    Example: `codefolio refdata import HCPC2026_JAN_ANWEB.xlsx MCR_MUE_2026_Q3.zip`
     """
     try:
         with err.status("Reading the release files and rebuilding the store…"):
@@ -55,7 +55,9 @@ def refdata_import(
 
 
 def refdata_info() -> None:
-    """List every edition of every data set: shipped or imported, effective dates, files.
+    """List every edition of every data set, shipped or imported.
+
+    Each with its effective dates and its files with their sha256.
 
     Example: `codefolio refdata info`
     """
@@ -70,8 +72,7 @@ def refdata_info() -> None:
             start = release.effective_start.isoformat() if release.effective_start else ""
             end = release.effective_end.isoformat() if release.effective_end else ""
             files = [
-                f"{file.derived_from if release.origin == 'imported' else file.path}\n"
-                f"{file.sha256}"
+                f"{file.derived_from if release.origin == 'imported' else file.path}\n{file.sha256}"
                 for file in release.files
             ] or [f"{release.source.package or ''} {release.source.path}".strip()]
             table.add_row(
@@ -132,9 +133,10 @@ def refdata_diff(
         Path | None, typer.Option("--html", metavar="FILE", help="Also write an HTML page.")
     ] = None,
 ) -> None:
-    """Show per code what changed between two editions: codes added, terminated or
-    re-described, MUE values and MAIs, ASP payment limits (amount and %), NDC packages
-    added or dropped, OPPS status indicator, APC and rate.
+    """Show per code what changed between two editions of a data set.
+
+    Codes added, terminated or re-described, MUE values and MAIs, ASP payment limits
+    (amount and %), NDC packages added or removed, OPPS status indicator, APC and rate.
 
     Example: `codefolio refdata diff asp@2025q4 asp@2026q1 --codes J9306`
     """

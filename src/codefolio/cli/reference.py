@@ -64,8 +64,9 @@ def lookup(
     ] = False,
     as_of: AsOfOption = None,
 ) -> None:
-    """Show what the reference data sets hold for one code, in the editions in force on
-    the as-of date (default today).
+    """Show what the reference data sets hold for one code.
+
+    The facts come from the editions in force on the as-of date (default today).
 
     Each fact comes with its data set edition. A HCPCS or CPT code also shows its MUE per
     setting, latest ASP payment limit, OPPS rate and NDC packages. Exits 1 for an unknown
@@ -101,11 +102,17 @@ def _print_history(ref: ReferenceData, code: str, as_json: bool) -> None:
     if as_json:
         out.print_json(data=[entry.model_dump(mode="json") for entry in entries])
         return
-    table = Table("Data set", "Edition", "Facts", "Changed from the edition before",
-                  title=f"{code} across editions")
+    table = Table(
+        "Data set",
+        "Edition",
+        "Facts",
+        "Changed from the edition before",
+        title=f"{code} across editions",
+    )
     for entry in entries:
-        table.add_row(entry.dataset, entry.edition, "\n".join(entry.facts),
-                      "\n".join(entry.changes))
+        table.add_row(
+            entry.dataset, entry.edition, "\n".join(entry.facts), "\n".join(entry.changes)
+        )
     out.print(table, markup=False)
 
 

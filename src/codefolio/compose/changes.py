@@ -11,24 +11,28 @@ TITLE = "Changes since the previous edition"
 
 
 def compose_changes(code: str, diffs: dict[str, EditionDiff], ref: ReferenceData) -> Section:
-    """One paragraph per data set held in more than one edition: the changes to `code` from
-    the previous edition to the one in force, or that there were none."""
+    """One paragraph per data set whose edition in force changed `code` from the edition
+    before it, then one saying the others did not (or that nothing did)."""
     blocks: list[Block] = []
     for dataset_id, diff in diffs.items():
+        if not diff.changes:
+            continue
         name = ref.dataset(dataset_id).name
-        head = f"{name}, {diff.from_edition} to {diff.to_edition}"
-        # Cited by the edition in force, as the figures it changed are.
-        sources = [SourceRef(kind="dataset", ref=f"{dataset_id}@{diff.to_edition}:{code}")]
-        if diff.changes:
-            text = f"{head}: {'; '.join(change.describe() for change in diff.changes)}."
-        else:
-            text = f"{head}: no change for {code}."
-        blocks.append(Paragraph(text=text, sources=sources))
-    if not blocks:
+        described = "; ".join(change.describe() for change in diff.changes)
         blocks.append(
             Paragraph(
-                text="Every data set is held in one edition only: there is no previous "
-                "edition to compare with."
+                text=f"{name}, {diff.from_edition} to {diff.to_edition}: {described}.",
+                sources=[
+                    SourceRef(kind="dataset", ref=change.source(diff.from_edition, diff.to_edition))
+                    for change in diff.changes
+                ],
             )
         )
+    if blocks:
+        text = f"No other data set changed its facts for {code} from its previous edition."
+    elif diffs:
+        text = f"No data set changed its facts for {code} from its previous edition."
+    else:
+        text = "Every data set is held in one edition only: there is no previous edition."
+    blocks.append(Paragraph(text=text))
     return Section(id="changes", title=TITLE, blocks=blocks)

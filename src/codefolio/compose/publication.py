@@ -54,13 +54,13 @@ def compose_publication(
         compose_documentation(record),
         compose_diagnoses(record, facts),
     ]
-    cited = _unique(ref for section in body for ref in section_sources(section))
+    current = refdata.at(as_of)
+    changes = compose_changes(record.code, changes_since_previous(current, record.code), current)
+    cited = _unique(ref for section in [*body, changes] for ref in section_sources(section))
     datasets = cited_datasets(cited, facts.datasets)
     descriptor = descriptor_of(record, facts)
     notes = compose_review_notes(findings, staleness, work)
     summary = compose_summary(record, facts, body, unfilled_gaps(record, refdata), staleness, work)
-    current = refdata.at(as_of)
-    changes = compose_changes(record.code, changes_since_previous(current, record.code), current)
     summary = summary.model_copy(update={"subsections": [*([notes] if notes else []), changes]})
     sections = [
         summary,

@@ -35,6 +35,16 @@ class Change(BaseModel):
     before: str | None = None
     after: str | None = None
     percent: str | None = None
+    key: list[str] = []
+    column: str = "code"
+    """The row's key and the store column changed (or the key's last, for a row added or
+    removed): what a citation of the change names."""
+
+    def source(self, from_edition: str, to_edition: str) -> str:
+        """`mue@2026-07-01:J9306.practitioner.value`: the row of the change, in the edition
+        that holds it (the earlier one for a removed row)."""
+        edition = from_edition if self.change == "removed" else to_edition
+        return f"{self.dataset}@{edition}:{'.'.join(self.key)}.{self.column}"
 
     def describe(self) -> str:
         """The change in words, e.g. `payment limit 17.012 → 17.50 (+2.87%)`."""
@@ -110,11 +120,16 @@ def _table_changes(
     for key in sorted(before.keys() | after.keys()):
         code = key[0]
         item = None if whole_code else f"{spec.item} {' '.join(key[1:])}"
-        if key not in before:
-            yield Change(dataset=dataset_id, code=code, change="added", item=item)
-            continue
-        if key not in after:
-            yield Change(dataset=dataset_id, code=code, change="removed", item=item)
+        if key not in before or key not in after:
+            change = "added" if key not in before else "removed"
+            yield Change(
+                dataset=dataset_id,
+                code=code,
+                change=change,
+                item=item,
+                key=list(key),
+                column=spec.key[-1],
+            )
             continue
         for compared in spec.compared:
             was, now = before[key][compared.column], after[key][compared.column]
@@ -132,6 +147,8 @@ def _table_changes(
                 before=_text(was),
                 after=_text(now),
                 percent=_percent(_text(was), _text(now)) if compared.percent else None,
+                key=list(key),
+                column=compared.column,
             )
 
 
@@ -231,14 +248,14 @@ def code_history(ref: ReferenceData, code: str) -> list[HistoryEntry]:
     """`lookup CODE --history`: the code in every edition of every data set that holds it,
     oldest first per data set, with the change from the edition before."""
     key = normalize_code(code)
-    entries = []
+    entries: list[HistoryEntry] = []
     for dataset in ref.datasets():
         if not datasets.spec(dataset.id).diffs:
             continue
-        previous = None
+        previous: str | None = None
         for release in dataset.releases:
             facts = _facts(ref, dataset.id, release.edition, key)
-            changes = []
+            changes: list[str] = []
             if previous is not None:
                 diff = diff_editions(ref, dataset.id, previous, release.edition, [key])
                 changes = [change.describe() for change in diff.changes]

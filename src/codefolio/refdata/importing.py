@@ -25,7 +25,7 @@ from codefolio.refdata.editions import (
     save_imports,
 )
 from codefolio.refdata.manifest import DATA_DIR, DataFile, Manifest, Release, Source, load_manifest
-from codefolio.refdata.release import ReleaseData, ReleaseFile, read_release_files
+from codefolio.refdata.release import ReleaseData, ReleaseFile, Row, read_release_files
 from codefolio.refdata.store import build_store, read_import, release_tables
 
 # Files a CMS release zip carries beside its data: read-me, change lists, notes.
@@ -72,7 +72,9 @@ def _read(paths: Sequence[Path]) -> list[tuple[ReleaseFile, ReleaseData]]:
             if len(members) > 1 and reader is None:
                 continue  # a zip also carries files that are not data
             data = read_import(member)
-            layout = layouts.setdefault((data.dataset, data.edition), reader.layout if reader else "")
+            layout = layouts.setdefault(
+                (data.dataset, data.edition), reader.layout if reader else ""
+            )
             if reader is not None and layout != reader.layout:
                 continue  # the same edition in another layout (the .txt beside the .xls)
             found.append((member, data))
@@ -85,15 +87,13 @@ def _read(paths: Sequence[Path]) -> list[tuple[ReleaseFile, ReleaseData]]:
     return found
 
 
-def _same_rows(a: dict[str, list[tuple[object, ...]]], b: dict[str, list[tuple[object, ...]]]) -> bool:
+def _same_rows(a: dict[str, list[Row]], b: dict[str, list[Row]]) -> bool:
     return {k: sorted(map(repr, v)) for k, v in a.items()} == {
         k: sorted(map(repr, v)) for k, v in b.items()
     }
 
 
-def import_files(
-    paths: Sequence[Path], cache_dir: Path, data_dir: Path = DATA_DIR
-) -> ImportResult:
+def import_files(paths: Sequence[Path], cache_dir: Path, data_dir: Path = DATA_DIR) -> ImportResult:
     """Read every file (a zip's data files in place), then add the editions they hold."""
     found = _read(paths)
     groups: dict[tuple[str, str], list[tuple[ReleaseFile, ReleaseData]]] = {}
@@ -110,7 +110,7 @@ def import_files(
         label = f"{dataset_id}@{edition}"
         existing = _existing(current, dataset_id, edition)
         if existing is not None:
-            tables: dict[str, list[tuple[object, ...]]] = {}
+            tables: dict[str, list[Row]] = {}
             for _, data in parts:
                 for name, rows in data.tables.items():
                     tables.setdefault(name, []).extend(rows)

@@ -107,9 +107,9 @@ class ReferenceData:
         self.manifest.dataset(dataset_id)  # raises for an unknown id
         return self._editions[dataset_id]
 
-    def _in_edition(self, table: str, dataset_id: str, where: str, *args: object) -> list[
-        dict[str, Any]
-    ]:
+    def _in_edition(
+        self, table: str, dataset_id: str, where: str, *args: object
+    ) -> list[dict[str, Any]]:
         """Rows of an editioned table in the edition in force, without the edition column."""
         rows = self._rows(
             f"SELECT * FROM {table}_editions WHERE edition = ? AND {where}",
@@ -238,7 +238,9 @@ class ReferenceData:
 
     def mue(self, code: str) -> list[Mue]:
         """One edit per setting: practitioner, outpatient_hospital, dme_supplier (in that order)."""
-        rows = self._in_edition("mue", "mue", "code = ? ORDER BY setting_order", normalize_code(code))
+        rows = self._in_edition(
+            "mue", "mue", "code = ? ORDER BY setting_order", normalize_code(code)
+        )
         for row in rows:
             row.pop("setting_order")
         return [Mue(dataset="mue", edition=self._editions["mue"], **row) for row in rows]

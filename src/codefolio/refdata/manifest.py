@@ -11,8 +11,8 @@ import hashlib
 import json
 from datetime import date
 from functools import cached_property
-from typing import Literal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 

@@ -204,11 +204,17 @@ def find_sheet(
     """The table whose header row starts with a cell matching `first` (a regex, compared
     case-insensitively) and names every `required` column; every data row must be whole."""
     pattern = re.compile(first, re.I)
-    for index, record in enumerate(records[:40]):
+
+    def is_header(record: list[str]) -> bool:
         cells = [squash(cell) for cell in record]
-        if cells and pattern.fullmatch(cells[0]) and all(squash(r) in cells for r in required):
-            break
-    else:
+        return (
+            bool(cells)
+            and bool(pattern.fullmatch(cells[0]))
+            and all(squash(name) in cells for name in required)
+        )
+
+    index = next((i for i, record in enumerate(records[:40]) if is_header(record)), None)
+    if index is None:
         raise file.fail(
             f"no header row starting {first!r} with the columns {', '.join(required)} in its "
             "first 40 rows: not this kind of release file"

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from codefolio.refdata import parse
-from codefolio.refdata.codes import get_ndc11
+from codefolio.refdata.codes import get_ndc11, normalize_code
 from codefolio.refdata.datasets import Compared, DataSetSpec, Diffed, Reader, Table
 from codefolio.refdata.release import (
     ReleaseData,
@@ -28,10 +28,24 @@ from codefolio.refdata.release import (
 )
 
 _CODE = re.compile(r"[A-Z0-9]{4}[A-Z0-9]")
-_PAYMENT = ("Short Description", "HCPCS Code Dosage", "Payment Limit", "Co-insurance Percentage",
-            "Notes")
-_CROSSWALK = ("Short Description", "LABELER NAME", "NDC2", "Drug Name", "HCPCS dosage",
-              "PKG SIZE", "PKG QTY", "BILLUNITS", "BILLUNITSPKG")
+_PAYMENT = (
+    "Short Description",
+    "HCPCS Code Dosage",
+    "Payment Limit",
+    "Co-insurance Percentage",
+    "Notes",
+)
+_CROSSWALK = (
+    "Short Description",
+    "LABELER NAME",
+    "NDC2",
+    "Drug Name",
+    "HCPCS dosage",
+    "PKG SIZE",
+    "PKG QTY",
+    "BILLUNITS",
+    "BILLUNITSPKG",
+)
 
 
 def _load_limits(paths: list[Path], edition: str) -> dict[str, list[Row]]:
@@ -54,7 +68,7 @@ def _period(file: ReleaseFile, sheet: Sheet) -> tuple[str, ReleaseData]:
 
 
 def _code(file: ReleaseFile, number: int, cell: str) -> str:
-    code = parse.normalize_code(cell)
+    code = normalize_code(cell)
     if not _CODE.fullmatch(code):
         raise file.fail(f"row {number}: {cell!r} is not a HCPCS or CPT code")
     return code

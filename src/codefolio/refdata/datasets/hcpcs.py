@@ -17,6 +17,7 @@ from pathlib import Path
 
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata import parse
+from codefolio.refdata.codes import normalize_code
 from codefolio.refdata.datasets import Compared, DataSetSpec, Diffed, Reader, Table
 from codefolio.refdata.release import (
     ReleaseData,
@@ -75,7 +76,7 @@ def _load_shipped(paths: list[Path], edition: str) -> dict[str, list[Row]]:
 def _procedure_row(row: dict[str, str]) -> Row:
     services = [row[f"TOS{i}"].strip() for i in range(1, 6)]
     return (
-        parse.normalize_code(row["HCPC"]),
+        normalize_code(row["HCPC"]),
         row["LONG DESCRIPTION"].strip(),
         row["SHORT DESCRIPTION"].strip(),
         parse.blank(row["PRICE1"]),
@@ -91,7 +92,7 @@ def _procedure_row(row: dict[str, str]) -> Row:
 
 def _modifier_row(row: dict[str, str]) -> Row:
     return (
-        parse.normalize_code(row["HCPC"]),
+        normalize_code(row["HCPC"]),
         row["LONG DESCRIPTION"].strip(),
         row["SHORT DESCRIPTION"].strip(),
         parse.blank(row["COV"]),
@@ -109,7 +110,7 @@ def _release(file: ReleaseFile, records: Iterable[tuple[int, dict[str, str]]]) -
     merged: dict[tuple[str, str], dict[str, str]] = {}
     for number, row in records:
         recid = row["RECID"].strip()
-        code = parse.normalize_code(row["HCPC"])
+        code = normalize_code(row["HCPC"])
         if not _CODE.fullmatch(code):
             raise file.fail(f"row {number}: {row['HCPC']!r} is not a HCPCS code or modifier")
         if recid in _CONTINUES:
@@ -225,9 +226,7 @@ def read_text(file: ReleaseFile) -> ReleaseData:
     for number, line in enumerate(lines, start=1):
         if len(line) == 320 or (len(line) >= 11 and line[10:11] in _CONTINUES):
             padded = line.ljust(320)
-            records.append(
-                (number, {name: padded[a:b] for name, (a, b) in _FIELDS.items()})
-            )
+            records.append((number, {name: padded[a:b] for name, (a, b) in _FIELDS.items()}))
         elif records and line.strip():
             raise file.fail(
                 f"line {number} is {len(line)} characters, not a 320-character HCPCS record: "

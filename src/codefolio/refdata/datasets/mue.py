@@ -15,6 +15,7 @@ from pathlib import Path
 
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata import parse
+from codefolio.refdata.codes import normalize_code
 from codefolio.refdata.datasets import Compared, DataSetSpec, Diffed, Reader, Table
 from codefolio.refdata.models import SETTINGS
 from codefolio.refdata.release import ReleaseData, ReleaseFile, Row, csv_records, find_sheet
@@ -36,15 +37,17 @@ def _load_shipped(paths: list[Path], edition: str) -> dict[str, list[Row]]:
 def read_csv(file: ReleaseFile) -> ReleaseData:
     match = _NAME.search(file.basename)
     if match is None:
-        raise file.fail("cannot tell the edition: CMS names MUE files like "
-                        "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv")
+        raise file.fail(
+            "cannot tell the edition: CMS names MUE files like "
+            "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"
+        )
     sheet = find_sheet(file, csv_records(file), r"hcpcs/ ?cpt code", ("MUE Rationale",))
     setting = _SETTING_HEADERS.get(" ".join(sheet.header[1].split()).lower())
     if setting is None:
         raise file.fail(f"unknown MUE setting column {sheet.header[1]!r}")
     rows: list[Row] = []
     for number, cells in sheet.rows:
-        code = parse.normalize_code(cells[0])
+        code = normalize_code(cells[0])
         mai = _MAI.fullmatch(cells[2].strip())
         if not _CODE.fullmatch(code) or mai is None or not cells[1].strip().isdigit():
             raise file.fail(

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from codefolio.refdata import parse
+from codefolio.refdata.codes import normalize_code
 from codefolio.refdata.datasets import Compared, DataSetSpec, Diffed, Reader, Table
 from codefolio.refdata.release import ReleaseData, ReleaseFile, Row, csv_records, find_sheet
 
@@ -28,7 +29,7 @@ def read_csv(file: ReleaseFile) -> ReleaseData:
     at = {name: sheet.column(name) for name in _COLUMNS}
     rows: list[Row] = []
     for number, cells in sheet.rows:
-        code = parse.normalize_code(cells[at["Code"]])
+        code = normalize_code(cells[at["Code"]])
         if not _TAXONOMY.fullmatch(code):
             raise file.fail(f"row {number}: {code!r} is not a taxonomy code")
         rows.append(

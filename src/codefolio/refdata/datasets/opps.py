@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from codefolio.refdata import parse
+from codefolio.refdata.codes import normalize_code
 from codefolio.refdata.datasets import Compared, DataSetSpec, Diffed, Reader, Table
 from codefolio.refdata.release import (
     ReleaseData,
@@ -22,8 +23,15 @@ from codefolio.refdata.release import (
     name_month,
 )
 
-_COLUMNS = ("Short Descriptor", "SI", "APC", "Relative Weight", "Payment Rate",
-            "National Unadjusted Copayment", "Minimum Unadjusted Copayment")
+_COLUMNS = (
+    "Short Descriptor",
+    "SI",
+    "APC",
+    "Relative Weight",
+    "Payment Rate",
+    "National Unadjusted Copayment",
+    "Minimum Unadjusted Copayment",
+)
 _CODE = re.compile(r"[A-Z0-9]{4}[A-Z0-9]")
 
 
@@ -34,17 +42,20 @@ def _load_shipped(paths: list[Path], edition: str) -> dict[str, list[Row]]:
 def read_csv(file: ReleaseFile) -> ReleaseData:
     named = name_month(file.basename)
     if named is None:
-        raise file.fail("cannot tell the edition: CMS names the file for its month, like "
-                        "'508 version of October 2025 Web Addendum B.10.31.25.csv'")
+        raise file.fail(
+            "cannot tell the edition: CMS names the file for its month, like "
+            "'508 version of October 2025 Web Addendum B.10.31.25.csv'"
+        )
     sheet = find_sheet(file, csv_records(file), "hcpcs code", _COLUMNS)
     at = {name: sheet.column(name) for name in ("HCPCS Code", *_COLUMNS)}
     rows: list[Row] = []
     for number, cells in sheet.rows:
-        code = parse.normalize_code(cells[at["HCPCS Code"]])
+        code = normalize_code(cells[at["HCPCS Code"]])
         status = cells[at["SI"]].strip()
         if not _CODE.fullmatch(code) or not re.fullmatch(r"[A-Z][0-9]?", status):
-            raise file.fail(f"row {number}: expected a code and a status indicator, got "
-                            f"{code!r}, {status!r}")
+            raise file.fail(
+                f"row {number}: expected a code and a status indicator, got {code!r}, {status!r}"
+            )
         rows.append(
             (
                 code,
@@ -56,8 +67,14 @@ def read_csv(file: ReleaseFile) -> ReleaseData:
         )
     start = date(named[0], named[1], 1)
     check_name_month(file, start)
-    return ReleaseData("opps", f"{start.year}-{start.month:02d}", start, None, {"opps": rows},
-                       title=f"OPPS Addendum B, {start.strftime('%B %Y')}")
+    return ReleaseData(
+        "opps",
+        f"{start.year}-{start.month:02d}",
+        start,
+        None,
+        {"opps": rows},
+        title=f"OPPS Addendum B, {start.strftime('%B %Y')}",
+    )
 
 
 SPEC = DataSetSpec(

@@ -41,8 +41,11 @@ def read_codesystem(file: ReleaseFile) -> ReleaseData:
     rows: list[Row] = []
     for concept in root.iter(f"{_FHIR}concept"):
         values = {
-            name: (element.get("value", "") if (element := concept.find(f"{_FHIR}{name}"))
-                   is not None else "")
+            name: (
+                element.get("value", "")
+                if (element := concept.find(f"{_FHIR}{name}")) is not None
+                else ""
+            )
             for name in ("code", "display", "definition")
         }
         if not re.fullmatch(r"\d{2}", values["code"].strip()):
@@ -58,12 +61,12 @@ def read_codesystem(file: ReleaseFile) -> ReleaseData:
 
 SPEC = DataSetSpec(
     id="pos",
-    tables=(Table("pos", "code TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL",
-                  "code"),),
+    tables=(
+        Table("pos", "code TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL", "code"),
+    ),
     load_shipped=_load_shipped,
     readers=(
-        Reader("CMS Place of Service code set, FHIR CodeSystem XML", _recognizes,
-               read_codesystem),
+        Reader("CMS Place of Service code set, FHIR CodeSystem XML", _recognizes, read_codesystem),
     ),
     diffs=(Diffed("pos", "code", ("code",), (Compared("name", "name", "renamed"),)),),
 )
