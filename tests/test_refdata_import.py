@@ -21,7 +21,8 @@ from codefolio.errors import ReferenceDataError
 from codefolio.refdata import ReferenceData, forget_reference_data, open_reference_data
 from codefolio.refdata.diff import changes_since_previous, diff_editions
 from codefolio.refdata.importing import import_files
-from codefolio.refdata.store import STORE_NAME
+from codefolio.refdata.release import Row, read_release_files
+from codefolio.refdata.store import STORE_NAME, read_import
 from tests.conftest import copy_examples
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -88,17 +89,23 @@ def april_crosswalk(folder: Path) -> Path:
     return _write(folder / name, "\r\n".join(lines))
 
 
-def july_mue_zip(folder: Path) -> Path:
-    """The three MUE files effective July 1, 2026 (AMA preamble kept), zipped as CMS ships
-    them: J9306's practitioner MUE raised to 900."""
-    target = folder / "MCR_MUE_2026_Q3.zip"
+def _mue_zip(folder: Path, effective: str, value: str) -> Path:
+    """The three MUE files as an edition effective `effective` (MM-DD-YYYY), J9306's
+    practitioner MUE set to `value`."""
+    target = folder / f"MUE_{effective}.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in MUE_FILES:
             text = _cp1252(path)
             if "Practitioner" in path.name:
-                text = _replace_line(text, "J9306,", "J9306,840", "J9306,900")
-            archive.writestr(path.name.replace("04-01-2026", "07-01-2026"), text.encode("cp1252"))
+                text = _replace_line(text, "J9306,", "J9306,840", f"J9306,{value}")
+            archive.writestr(path.name.replace("04-01-2026", effective), text.encode("cp1252"))
     return target
+
+
+def july_mue_zip(folder: Path) -> Path:
+    """The three MUE files effective July 1, 2026 (AMA preamble kept), zipped as CMS ships
+    them: J9306's practitioner MUE raised to 900."""
+    return _mue_zip(folder, "07-01-2026", "900")
 
 
 def january_hcpcs(folder: Path) -> Path:
@@ -122,6 +129,22 @@ def january_hcpcs(folder: Path) -> Path:
     target = folder / "HCPC2026_JAN_ANWEB.csv"
     target.write_text("\n".join(out), encoding="utf-8")
     return target
+
+
+def january_opps(folder: Path) -> Path:
+    """OPPS Addendum B January 2026 from the October 2025 extract, with CMS's title and
+    AMA lines above the header: J9306's rate changed, a CPT descriptor present in a row."""
+    text = (SHARED / "opps" / "opps_addendum_b_2025oct_level2_and_drug_admin.csv").read_text(
+        encoding="utf-8"
+    )
+    text = _replace_line(text, "J9306,", "$17.017", "$17.250")
+    text = _replace_line(text, "96413,", "96413,,", "96413,Chemo iv infusion 1 hr,")
+    banner = (
+        "Addendum B.-- Final OPPS Payment by HCPCS Code for CY 2026,,,,,,,,,,,,\r\n"
+        "CPT codes and descriptions only are copyright 2025 American Medical Association.,,,"
+        ",,,,,,,,,\r\n,,,,,,,,,,,,\r\n"
+    )
+    return _write(folder / "January 2026 Web Addendum B.01.02.26.csv", banner + text)
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -154,6 +177,7 @@ def updated(tmp_path_factory: pytest.TempPathFactory, shipped_cache: Path) -> Pa
             april_crosswalk(files),
             july_mue_zip(files),
             january_hcpcs(files),
+            january_opps(files),
             HCPCS_2020,
         ],
         folder,
@@ -164,6 +188,7 @@ def updated(tmp_path_factory: pytest.TempPathFactory, shipped_cache: Path) -> Pa
         "hcpcs@2020-01",
         "hcpcs@2026-01",
         "mue@2026-07-01",
+        "opps@2026-01",
     ]
     return folder
 
@@ -229,6 +254,12 @@ def test_the_diff_names_every_change(ref: ReferenceData) -> None:
     ]
     mue = diff_editions(ref, "mue", "2026-04-01", "2026-07-01")
     assert [c.describe() for c in mue.changes] == ["setting practitioner MUE value: 840 → 900"]
+    opps = diff_editions(ref, "opps", "2025-10", "2026-01")
+    assert [(c.code, c.describe()) for c in opps.changes] == [
+        ("J9306", "payment rate: 17.017 → 17.250 (+1.37%)")
+    ]
+    stripped = ref.at(date(2026, 2, 1)).opps("96413")
+    assert stripped is not None and stripped.short_descriptor is None  # AMA text not stored
     hcpcs = diff_editions(ref, "hcpcs", "2025-10", "2026-01")
     assert [(c.code, c.change) for c in hcpcs.changes] == [
         ("J9306", "terminated"),
@@ -263,6 +294,19 @@ def test_two_hcpcs_releases_diff_and_agree_with_cms_change_list(ref: ReferenceDa
         assert row is None or (row.termination_date or date.max) <= date(2019, 12, 31), code
 
 
+def test_the_fixed_width_text_and_the_xls_of_one_release_agree() -> None:
+    members = {m.suffix: m for m in read_release_files(HCPCS_2020) if "ANWEB" in m.name}
+    text, sheet = read_import(members[".txt"]), read_import(members[".xls"])
+    assert (text.edition, sheet.edition) == ("2020-01", "2020-01")
+
+    def spaced(rows: list[Row]) -> set[tuple[object, ...]]:
+        return {tuple(" ".join(v.split()) if isinstance(v, str) else v for v in r) for r in rows}
+
+    for table in ("hcpcs", "modifier"):
+        assert len(text.tables[table]) == len(sheet.tables[table]) > 300
+        assert spaced(text.tables[table]) == spaced(sheet.tables[table])
+
+
 def test_changes_since_the_previous_edition(ref: ReferenceData) -> None:
     changes = changes_since_previous(ref.at(date(2026, 8, 1)), "J9306")
     assert {k: [c.describe() for c in v.changes] for k, v in changes.items()} == {
@@ -270,6 +314,7 @@ def test_changes_since_the_previous_edition(ref: ReferenceData) -> None:
         "mue": ["setting practitioner MUE value: 840 → 900"],
         "asp": ["payment limit: 17.012 → 17.500 (+2.87%)"],
         "asp-ndc": ["NDC package 50242-0145-02 added"],
+        "opps": ["payment rate: 17.017 → 17.250 (+1.37%)"],
     }
 
 
@@ -376,26 +421,13 @@ def test_cli_import_info_diff_and_history(
             "--json",
         ],
     )
-    assert {d["dataset"] for d in json.loads(both.output)} == {"mue", "asp", "asp-ndc", "hcpcs"}
+    assert {d["dataset"] for d in json.loads(both.output)} == {"mue", "asp", "asp-ndc", "hcpcs", "opps"}
     history = runner.invoke(app, ["lookup", "J9306", "--history", "--json"])
     entries = json.loads(history.output)
     assert [e["edition"] for e in entries if e["dataset"] == "mue"] == ["2026-04-01", "2026-07-01"]
     refused = runner.invoke(app, ["refdata", "import", str(_bomb(tmp_path))])
     assert refused.exit_code == 1
     assert "zip bomb" in refused.output
-
-
-def _mue_zip(folder: Path, effective: str, value: str) -> Path:
-    """The three MUE files as an edition effective `effective` (MM-DD-YYYY), J9306's
-    practitioner MUE set to `value`."""
-    target = folder / f"MUE_{effective}.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in MUE_FILES:
-            text = _cp1252(path)
-            if "Practitioner" in path.name:
-                text = _replace_line(text, "J9306,", "J9306,840", f"J9306,{value}")
-            archive.writestr(path.name.replace("04-01-2026", effective), text.encode("cp1252"))
-    return target
 
 
 def test_a_catalog_build_after_an_import_republishes_only_changed_codes(

@@ -72,15 +72,15 @@ def facts_keys(records: Sequence[CodeRecord], ref: ReferenceData, as_of: date) -
                     row.pop("edition", None)
                     if dataset.id != "asp":
                         row.pop("quarter", None)
-                    rows[code].append(f"{diffed.table}:{json.dumps(row, default=str)}")
+                    rows[code].append(f"{diffed.table}:{sorted(row.items())!r}")
         previous = previous_edition(ref, dataset.id)
         if previous is not None:
             for change in diff_editions(ref, dataset.id, previous, current, every).changes:
                 rows[change.code].append(f"change:{change.model_dump_json()}")
-    shared = _shared(ref, as_of)
+    shared = hashlib.sha256(_shared(ref, as_of).encode("utf-8")).hexdigest()
     keys = {}
     for code, codes in wanted.items():
-        digest = hashlib.sha256(shared.encode("utf-8"))
+        digest = hashlib.sha256(shared.encode("ascii"))
         for item in sorted(line for c in sorted(codes) for line in rows.get(c, [])):
             digest.update(item.encode("utf-8") + b"\n")
         keys[code] = digest.hexdigest()
