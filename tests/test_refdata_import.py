@@ -421,7 +421,8 @@ def test_cli_import_info_diff_and_history(
             "--json",
         ],
     )
-    assert {d["dataset"] for d in json.loads(both.output)} == {"mue", "asp", "asp-ndc", "hcpcs", "opps"}
+    datasets = {d["dataset"] for d in json.loads(both.output)}
+    assert datasets == {"mue", "asp", "asp-ndc", "hcpcs", "opps"}
     history = runner.invoke(app, ["lookup", "J9306", "--history", "--json"])
     entries = json.loads(history.output)
     assert [e["edition"] for e in entries if e["dataset"] == "mue"] == ["2026-04-01", "2026-07-01"]
