@@ -19,13 +19,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from codefolio import __version__
+from codefolio.catalog.facts import change_lines, facts_keys
 from codefolio.catalog.folder import check_own_folder, inside
 from codefolio.catalog.index import IndexRow
 from codefolio.catalog.manifest import (
@@ -44,6 +45,7 @@ from codefolio.catalog.sources import Failure, Located, read_source
 from codefolio.errors import CatalogError
 from codefolio.fileio import write_atomic
 from codefolio.records.source import format_path
+from codefolio.refdata import open_reference_data
 
 if TYPE_CHECKING:  # the worker module imports compose and render: loaded only to build
     from codefolio.catalog.worker import Outcome, Task
@@ -120,7 +122,12 @@ def build_catalog(
         _writing(result, "(temporary files)", functools.partial(_remove_temp_files, out_dir))
         manifest = load_catalog_manifest(out_dir)
         context = build_context(formats, as_of, paper)
-        keys = {item.record.code: record_key(context, item.record) for item in loaded.records}
+        ref = open_reference_data()
+        facts = facts_keys([item.record for item in loaded.records], ref, as_of)
+        keys = {
+            item.record.code: record_key(f"{context}\n{facts[item.record.code]}", item.record)
+            for item in loaded.records
+        }
         todo: list[Located] = []
         for item in loaded.records:
             entry = manifest.entries.get(item.record.code)
@@ -137,9 +144,12 @@ def build_catalog(
             entry = _entry(item, keys[item.record.code], outcome)
             if outcome.error is None:
                 _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
+                previous = manifest.entries.get(entry.code)
                 manifest.entries[entry.code] = entry
                 result.built.append(entry.code)
-                result.rows.append(_row(entry, "built"))
+                # A republication lists what the editions in force changed for its code.
+                changes = change_lines(ref, entry.code, as_of) if previous is not None else []
+                result.rows.append(replace(_row(entry, "built"), changes=changes))
                 saver.changed()
             else:
                 failure = _failure(item, entry, outcome.error, strict)
