@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 from codefolio.catalog.build import build_catalog
 from codefolio.cli.app import app
 from codefolio.errors import ReferenceDataError
-from codefolio.refdata import ReferenceData, forget_reference_data, open_reference_data
+from codefolio.refdata import ReferenceData, datasets, forget_reference_data, open_reference_data
 from codefolio.refdata.diff import changes_since_previous, diff_editions
 from codefolio.refdata.importing import import_files
+from codefolio.refdata.manifest import load_manifest
 from codefolio.refdata.release import Row, read_release_files
 from codefolio.refdata.store import STORE_NAME, read_import
 from tests.conftest import copy_examples
@@ -453,3 +454,12 @@ def test_a_catalog_build_after_an_import_republishes_only_changed_codes(
     text = (out / "J9306.md").read_text(encoding="utf-8")
     assert "2026-04-01 to 2026-05-15: setting practitioner MUE value: 840 → 870." in text
     assert "No other data set changed its facts for J9306" in text
+
+
+def test_every_shipped_data_set_is_declared_in_the_registry() -> None:
+    shipped = [dataset.id for dataset in load_manifest().datasets]
+    assert sorted(datasets.specs()) == sorted(shipped)
+    tables = [table.stored for spec in datasets.specs().values() for table in spec.tables]
+    assert len(tables) == len(set(tables)) == 9
+    importable = [spec.id for spec in datasets.specs().values() if spec.readers]
+    assert sorted(importable) == ["asp", "asp-ndc", "hcpcs", "mue", "nucc", "opps", "pos"]
