@@ -454,6 +454,8 @@ def test_a_catalog_build_after_an_import_republishes_only_changed_codes(
     text = (out / "J9306.md").read_text(encoding="utf-8")
     assert "2026-04-01 to 2026-05-15: setting practitioner MUE value: 840 → 870." in text
     assert "No other data set changed its facts for J9306" in text
+    # The stale quarterly editions say where they came from.
+    assert "newest OPPS Addendum B edition imported: 2026-01 (2026q1)" in text
 
 
 def test_every_shipped_data_set_is_declared_in_the_registry() -> None:
