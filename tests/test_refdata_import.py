@@ -4,6 +4,7 @@ changing rows in place (banner lines, preambles, Windows-1252, CRLF and zips kep
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -465,3 +466,25 @@ def test_every_shipped_data_set_is_declared_in_the_registry() -> None:
     assert len(tables) == len(set(tables)) == 9
     importable = [spec.id for spec in datasets.specs().values() if spec.readers]
     assert sorted(importable) == ["asp", "asp-ndc", "hcpcs", "mue", "nucc", "opps", "pos"]
+
+
+def test_a_small_well_formed_workbook_is_read_and_counted(tmp_path: Path) -> None:
+    """The xlsx layout, with CMS's disclaimer row above the header, three codes long."""
+    from openpyxl import Workbook
+
+    lines = HCPCS_CSV.read_text(encoding="utf-8").splitlines()
+    rows = [
+        next(csv.reader([line]))
+        for line in lines[:1]
+        + [line for line in lines if line.startswith(("J9306,", "J9355,", "J9316,"))]
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Note regarding coverage and payment indicators for codes in this file"])
+    for row in rows:
+        sheet.append(row)
+    target = tmp_path / "HCPC2026_APR_ANWEB_v2.xlsx"
+    workbook.save(target)
+    data = read_import(read_release_files(target)[0])
+    assert (data.dataset, data.edition, data.rows) == ("hcpcs", "2026-04", 3)
+    assert [row[0] for row in data.tables["hcpcs"]] == ["J9306", "J9316", "J9355"]
