@@ -332,6 +332,11 @@ def _cut(path: Path, keep: int) -> Path:
     return path
 
 
+def _end_line(path: Path) -> Path:
+    path.write_bytes(path.read_bytes() + b"\r\n")
+    return path
+
+
 def _bomb(folder: Path) -> Path:
     target = folder / "HCPCS_2026.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -343,6 +348,10 @@ REFUSED = {
     "truncated": (
         lambda d: [april_limits(d), _cut(april_crosswalk(d), 400_000)],
         "cut off",
+    ),
+    "truncated at a line end": (
+        lambda d: [_end_line(_cut(april_limits(d), 30_000))],
+        "the file is cut off (an interrupted download?)",
     ),
     "wrong file": (
         lambda d: [_write(d / "pos.csv", "code,name\r\n11,Office\r\n")],

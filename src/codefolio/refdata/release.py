@@ -232,7 +232,7 @@ def find_sheet(
                 f"row {number} has {len(record)} of the {len(header)} columns"
                 + (
                     ": the file is cut off (an interrupted download?); download it again"
-                    if number >= len(records) + index - 1
+                    if number == len(records)
                     else ""
                 )
             )
