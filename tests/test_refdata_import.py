@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -497,3 +498,33 @@ def test_a_small_well_formed_workbook_is_read_and_counted(tmp_path: Path) -> Non
     data = read_import(read_release_files(target)[0])
     assert (data.dataset, data.edition, data.rows) == ("hcpcs", "2026-04", 3)
     assert [row[0] for row in data.tables["hcpcs"]] == ["J9306", "J9316", "J9355"]
+
+
+def test_the_payment_limit_workbook_reproduces_the_shipped_quarter(
+    shipped_cache: Path, tmp_path: Path
+) -> None:
+    """The January 2026 file as a workbook: banner rows, numbers stored as numbers in a
+    `0.000` format, text as text."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for record in csv.reader(io.StringIO(_cp1252(LIMITS), newline="")):
+        sheet.append([_number(cell) for cell in record])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0." + "0" * len(str(record[cell.column - 1]).split(".")[1])
+    target = (
+        tmp_path / "section 508 version of January 2026 Medicare Part B Payment Limit File.xlsx"
+    )
+    workbook.save(target)
+    before = _digest(shipped_cache)
+    result = import_files([target], shipped_cache)
+    assert (result.added, result.unchanged) == ([], ["asp@2026q1"])
+    assert _digest(shipped_cache) == before
+
+
+def _number(cell: str) -> object:
+    if re.fullmatch(r"\d+\.\d+", cell):
+        return float(cell)
+    return int(cell) if re.fullmatch(r"[1-9]\d*", cell) else cell
