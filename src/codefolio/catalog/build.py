@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,23 +32,27 @@ from codefolio.catalog.manifest import (
     Entry,
     Gap,
     Output,
+    Stamp,
     StoredFinding,
     build_context,
     load_catalog_manifest,
     record_key,
 )
 from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_report
-from codefolio.catalog.sources import Failure, Located, read_source
-from codefolio.errors import CatalogError
+from codefolio.catalog.sources import Failure, Located, Unread, read_source
+from codefolio.errors import CatalogError, RecordError
 from codefolio.fileio import write_atomic
+from codefolio.records import read_record
 from codefolio.records.source import format_path
 
 if TYPE_CHECKING:  # the worker module imports compose and render: loaded only to build
-    from codefolio.catalog.worker import Outcome, Task
+    from codefolio.catalog.worker import Outcome
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
 _SAVE_EVERY_SECONDS = 1.0
+# Records per pool task, at most: enough to make each message worth sending.
+_BATCH_MOST = 32
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
 _TEMP = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _SITE_FILES = ("index.html", "assets/site.css", "assets/site.js")
@@ -59,6 +64,18 @@ class Progress(Protocol):
     def start(self, total: int) -> None: ...
 
     def advance(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every record of one build shares (handed to each worker)."""
+
+    out_dir: Path
+    formats: tuple[str, ...]
+    as_of: date
+    strict: bool
+    link_format: str
+    """The format the site index links each code to."""
 
 
 @dataclass
@@ -91,34 +108,53 @@ def build_catalog(
 ) -> CatalogResult:
     """Publish every record of `source` into `out_dir` (see the module docstring).
 
-    `workers=1` publishes in this process; by default one worker per CPU.
+    `workers=1` publishes in this process; by default one worker per CPU. The manifest,
+    index and report are written only when something changed.
     """
     as_of = as_of or date.today()
-    loaded = read_source(source)
     result = CatalogResult(out_dir)
-    for failure in loaded.failures:
-        result.fail(
-            failure, ReportRow(failure.code, failure.origin, "failed", None, [], failure.problems)
-        )
     with _locked(out_dir):
         _remove_temp_files(out_dir)
-        manifest = load_catalog_manifest(out_dir)
         context = build_context(formats, as_of)
-        keys = {item.record.code: record_key(context, item.record) for item in loaded.records}
+        read_at = time.time_ns()
+        with _collector_paused():  # both make many objects that live to the end
+            manifest = load_catalog_manifest(out_dir)
+            changed = manifest.context != context
+            manifest.context = context
+            loaded = read_source(source, _unchanged_files(manifest) if not changed else None)
+        for failure in loaded.failures:
+            _unreadable(result, failure)
         todo: list[Located] = []
-        for item in loaded.records:
-            entry = manifest.entries.get(item.record.code)
-            if entry and entry.key == keys[entry.code] and entry.is_present(out_dir):
-                _unchanged(result, item, entry, strict)
+        for unread in loaded.unread:
+            entry = manifest.entries[unread.code].verified(out_dir)
+            if entry is not None:
+                changed |= entry is not manifest.entries[unread.code]
+                manifest.entries[unread.code] = entry
+                _unchanged(result, unread.origin, entry, strict)
             else:
+                again = _read_again(unread, result)
+                todo.extend([again] if again else [])
+        stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
+        keys = {item.record.code: record_key(context, item.record) for item in loaded.records}
+        for item in loaded.records:
+            code = item.record.code
+            old = manifest.entries.get(code)
+            entry = old.verified(out_dir) if old and old.key == keys[code] else None
+            if entry is None:
                 todo.append(item)
+                continue
+            entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
+            changed |= entry != old
+            manifest.entries[code] = entry
+            _unchanged(result, item.origin, entry, strict)
+        keys.update({item.record.code: record_key(context, item.record) for item in todo})
         if progress:
             progress.start(len(todo))
         link = "html" if "html" in formats else formats[0]
-        tasks = [_task(item, out_dir, formats, as_of, strict, link) for item in todo]
+        job = Job(out_dir, tuple(formats), as_of, strict, link)
         saver = _Saver(manifest, out_dir)
-        for item, outcome in zip(todo, _run(tasks, workers, progress), strict=True):
-            entry = _entry(item, keys[item.record.code], outcome)
+        for item, outcome in _run(job, todo, workers, progress):
+            entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
             if outcome.error is None:
                 _remove_stale(out_dir, manifest.entries.get(entry.code), entry)
                 manifest.entries[entry.code] = entry
@@ -126,22 +162,59 @@ def build_catalog(
                 result.rows.append(_row(entry, "built"))
                 saver.changed()
             else:
-                failure = _failure(item, entry, outcome.error, strict)
+                failure = _failure(item.origin, entry, outcome.error, strict)
                 result.fail(failure, _row(entry, "failed", failure.problems[:1]))
-        result.removed = _drop_missing(manifest, loaded.records, result.failures, out_dir)
-        manifest.save(out_dir)
-        _write_site(manifest, out_dir)
-        result.rows.sort(key=lambda row: (row.code or "", row.source))
-        write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
+        result.removed = _drop_missing(manifest, loaded.codes, result.failures, out_dir)
+        changed |= bool(result.built or result.removed or saver.saved)
+        report_as_of = "" if result.failures else as_of.isoformat()
+        if changed or result.failures or manifest.report_as_of != report_as_of:
+            _write_site(manifest, out_dir, everything=True)
+            result.rows.sort(key=lambda row: (row.code or "", row.source))
+            write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
+            manifest.report_as_of = report_as_of
+            manifest.save(out_dir)
+        else:
+            _write_site(manifest, out_dir, everything=False)
+            if not all((out_dir / name).is_file() for name in REPORT_FILES):
+                result.rows.sort(key=lambda row: (row.code or "", row.source))
+                write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
     return result
 
 
-def _unchanged(result: CatalogResult, item: Located, entry: Entry, strict: bool) -> None:
+def _unchanged_files(manifest: CatalogManifest) -> Callable[[str, os.stat_result], str | None]:
+    """Which record files need not be read: those whose stamp is the one they were built from."""
+    by_source = {
+        entry.source: entry for entry in manifest.entries.values() if entry.stamp is not None
+    }
+
+    def unchanged(origin: str, stat: os.stat_result) -> str | None:
+        entry = by_source.get(origin)
+        return entry.code if entry is not None and entry.stamp == Stamp.of(stat) else None
+
+    return unchanged
+
+
+def _read_again(unread: Unread, result: CatalogResult) -> Located | None:
+    """An unchanged record whose publication is missing or altered: read it to rebuild it."""
+    try:
+        return read_record(Path(unread.origin))
+    except RecordError as error:
+        _unreadable(result, Failure(unread.origin, unread.code, [str(p) for p in error.problems]))
+        return None
+
+
+def _unreadable(result: CatalogResult, failure: Failure) -> None:
+    result.fail(
+        failure, ReportRow(failure.code, failure.origin, "failed", None, [], failure.problems)
+    )
+
+
+def _unchanged(result: CatalogResult, origin: str, entry: Entry, strict: bool) -> None:
     """A skipped publication; with --strict its stored warnings still fail it."""
     result.unchanged.append(entry.code)
     if strict and any(f.severity == "warning" for f in entry.findings):
-        message = f"{item.origin}: the record has warnings (--strict); its publication is kept"
-        failure = _failure(item, entry, message, strict)
+        message = f"{origin}: the record has warnings (--strict); its publication is kept"
+        failure = _failure(origin, entry, message, strict)
         result.fail(failure, _row(entry, "failed", failure.problems[:1]))
     else:
         result.rows.append(_row(entry, "unchanged"))
@@ -151,29 +224,37 @@ def _row(entry: Entry, status: str, problems: Sequence[str] = ()) -> ReportRow:
     return ReportRow(entry.code, entry.source, status, entry.gaps, entry.findings, list(problems))
 
 
-def _task(
-    item: Located, out_dir: Path, formats: Sequence[str], as_of: date, strict: bool, link: str
-) -> Task:
-    from codefolio.catalog.worker import Task
+def _run(
+    job: Job, todo: list[Located], workers: int | None, progress: Progress | None
+) -> Iterator[tuple[Located, Outcome]]:
+    """Each record with its outcome, in order; a pool when there is more than one worker.
 
-    return Task(item.record, out_dir, tuple(formats), as_of, strict, link)
+    The pool gets batches of records, a few per worker, so each message carries real work
+    and the last batches still spread over every worker."""
+    if not todo:
+        return
+    from codefolio.catalog.worker import Outcome, publish, publish_batch, start_worker
 
-
-def _run(tasks: list[Task], workers: int | None, progress: Progress | None) -> Iterator[Outcome]:
-    """Each task's outcome, in task order; a pool when there is more than one worker."""
-    from codefolio.catalog.worker import Outcome, publish
-
-    count = min(workers or os.cpu_count() or 1, len(tasks))
+    count = min(workers or os.cpu_count() or 1, len(todo))
     if count <= 1:
-        for task in tasks:
-            yield publish(task)
+        for item in todo:
+            yield item, publish(job, item.record)
             if progress:
                 progress.advance()
         return
+    size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
+    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
     # spawn: a worker starts clean, never sharing the parent's SQLite connection or locks.
-    with ProcessPoolExecutor(count, mp_context=get_context("spawn")) as pool:
-        futures: list[Future[Outcome]] = [pool.submit(publish, task) for task in tasks]
-        done: dict[int, Outcome] = {}
+    with ProcessPoolExecutor(
+        count,
+        mp_context=get_context("spawn"),
+        initializer=start_worker,
+        initargs=(os.getpid(),),
+    ) as pool:
+        futures: list[Future[list[Outcome]]] = [
+            pool.submit(publish_batch, job, [item.record for item in batch]) for batch in batches
+        ]
+        done: dict[int, list[Outcome]] = {}
         position = {id(future): index for index, future in enumerate(futures)}
         next_index = 0
         for future in as_completed(futures):
@@ -181,21 +262,26 @@ def _run(tasks: list[Task], workers: int | None, progress: Progress | None) -> I
             try:
                 done[index] = future.result()
             except BrokenProcessPool as error:
-                code = tasks[index].record.code
-                done[index] = Outcome(code, error=f"the worker process died: {error}")
-            if progress:
-                progress.advance()
+                message = f"the worker process died: {error}"
+                done[index] = [Outcome(item.record.code, error=message) for item in batches[index]]
             while next_index in done:
-                yield done.pop(next_index)
+                for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
+                    yield item, outcome
+                    if progress:
+                        progress.advance()
                 next_index += 1
 
 
-def _entry(item: Located, key: str, outcome: Outcome) -> Entry:
+def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> Entry:
     return Entry(
         code=outcome.code,
         source=item.origin,
+        stamp=stamp,
         key=key,
-        outputs={fmt: Output(sha, size) for fmt, (sha, size) in outcome.outputs.items()},
+        outputs={
+            fmt: Output(sha, Stamp(size, mtime_ns, inode))
+            for fmt, (sha, size, mtime_ns, inode) in outcome.outputs.items()
+        },
         findings=[
             StoredFinding(severity, format_path(path), message, str(item.problem(path, message)))
             for severity, path, message in outcome.findings
@@ -205,12 +291,12 @@ def _entry(item: Located, key: str, outcome: Outcome) -> Entry:
     )
 
 
-def _failure(item: Located, entry: Entry, error: str, strict: bool) -> Failure:
+def _failure(origin: str, entry: Entry, error: str, strict: bool) -> Failure:
     """Why a record was not published, with the findings that stopped it, located."""
     fatal = {"error", "warning"} if strict else {"error"}
     stopping = [f"{f.severity}: {f.where}" for f in entry.findings if f.severity in fatal]
-    head = error if error.startswith(item.origin) else f"{item.origin}: {error}"
-    return Failure(item.origin, entry.code, [head, *stopping])
+    head = error if error.startswith(origin) else f"{origin}: {error}"
+    return Failure(origin, entry.code, [head, *stopping])
 
 
 class _Saver:
@@ -219,11 +305,13 @@ class _Saver:
     def __init__(self, manifest: CatalogManifest, out_dir: Path) -> None:
         self.manifest, self.out_dir = manifest, out_dir
         self.last = time.monotonic()
+        self.saved = False
 
     def changed(self) -> None:
         if time.monotonic() - self.last >= _SAVE_EVERY_SECONDS:
             self.manifest.save(self.out_dir)
             self.last = time.monotonic()
+            self.saved = True
 
 
 def _remove_stale(out_dir: Path, old: Entry | None, new: Entry) -> None:
@@ -235,11 +323,11 @@ def _remove_stale(out_dir: Path, old: Entry | None, new: Entry) -> None:
 
 
 def _drop_missing(
-    manifest: CatalogManifest, records: list[Located], failures: list[Failure], out_dir: Path
+    manifest: CatalogManifest, codes: set[str], failures: list[Failure], out_dir: Path
 ) -> list[str]:
     """Remove the publications of codes no longer in SOURCE. A record that failed keeps its
     last good publication: by code, or by file when it could not be read at all."""
-    keep_codes = {item.record.code for item in records} | {f.code for f in failures if f.code}
+    keep_codes = codes | {f.code for f in failures if f.code}
     keep_sources = {f.origin for f in failures}
     removed = []
     for code, entry in list(manifest.entries.items()):
@@ -252,13 +340,29 @@ def _drop_missing(
     return sorted(removed)
 
 
-def _write_site(manifest: CatalogManifest, out_dir: Path) -> None:
+def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
+    """The index and its assets: all of them, or only those missing."""
     from codefolio.catalog.site import render_index, site_assets
 
-    rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-    write_atomic(out_dir / "index.html", render_index(rows).encode("utf-8"))
-    for name, data in site_assets().items():
-        write_atomic(out_dir / name, data)
+    if everything or not (out_dir / "index.html").is_file():
+        rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
+        write_atomic(out_dir / "index.html", render_index(rows).encode("utf-8"))
+    if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
+        for name, data in site_assets().items():
+            write_atomic(out_dir / name, data)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection: it would walk every object made so far, again and
+    again, while the manifest and the records are read (they hold no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

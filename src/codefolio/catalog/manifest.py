@@ -5,6 +5,11 @@ An entry's key hashes the normalized record with the build context (reference da
 manifest, ICD-10-CM package, codefolio version, formats, the quarter findings are dated
 in). An entry is recorded only after all its files are written, and the manifest itself is
 written atomically, so a build killed at any point resumes safely.
+
+A rebuild trusts what is cheap to read: a record file whose size, mtime and inode are those
+it had when last built, under the same context, is not read again; a publication whose
+size, mtime and inode are those it was written with is not read either, and one where any
+differs is read and checked against its sha256.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,13 +31,50 @@ from codefolio.refdata.manifest import load_manifest
 from codefolio.refdata.parse import icd10_package_version
 
 MANIFEST_NAME = "catalog-manifest.json"
-MANIFEST_FORMAT = "codefolio-catalog/1"
+MANIFEST_FORMAT = "codefolio-catalog/2"
+# A file changed this close to when its stamp was taken may change again within the
+# filesystem's timestamp granularity without its mtime moving: such a stamp is not kept.
+_SETTLE_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a stat says of a file: equal stamps mean an unchanged file, cheaply."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> Stamp:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    @classmethod
+    def settled(cls, stat: os.stat_result, read_at: int) -> Stamp | None:
+        """The stamp of a file read after `read_at` (ns), or None when it had changed
+        too shortly before to be trusted later."""
+        return cls.of(stat) if read_at - stat.st_mtime_ns > _SETTLE_NS else None
 
 
 @dataclass(frozen=True)
 class Output:
     sha256: str
-    size: int
+    stamp: Stamp
+
+    def verified(self, path: Path) -> Output | None:
+        """This output if `path` still holds it (with its current stamp), else None.
+
+        The stamp is compared first; when it differs the file is read and its digest
+        compared, so a same-size edit is caught while a mere `touch` rebuilds nothing."""
+        try:
+            stamp = Stamp.of(path.stat())
+            if stamp == self.stamp:
+                return self
+            if stamp.size == self.stamp.size and _file_sha256(path) == self.sha256:
+                return Output(self.sha256, stamp)
+        except OSError:
+            pass
+        return None
 
 
 @dataclass(frozen=True)
@@ -55,6 +98,8 @@ class Entry:
 
     code: str
     source: str
+    stamp: Stamp | None
+    """The record file's stamp when it was read (None for a sheet row or a fresh file)."""
     key: str
     outputs: dict[str, Output]
     findings: list[StoredFinding]
@@ -65,29 +110,37 @@ class Entry:
     def files(self) -> list[str]:
         return [f"{self.code}.{fmt}" for fmt in self.outputs]
 
-    def is_present(self, out_dir: Path) -> bool:
-        """Every output is still there at its recorded size."""
+    def verified(self, out_dir: Path) -> Entry | None:
+        """This entry if every output is still there as written (with the outputs' current
+        stamps), else None: the publication must be built again."""
+        outputs = {}
         for fmt, output in self.outputs.items():
-            try:
-                if (out_dir / f"{self.code}.{fmt}").stat().st_size != output.size:
-                    return False
-            except OSError:
-                return False
-        return True
+            found = output.verified(out_dir / f"{self.code}.{fmt}")
+            if found is None:
+                return None
+            outputs[fmt] = found
+        return self if outputs == self.outputs else replace(self, outputs=outputs)
 
 
 @dataclass
 class CatalogManifest:
     entries: dict[str, Entry] = field(default_factory=dict)
+    context: str = ""
+    """The build context every entry was built in (see `build_context`)."""
+    report_as_of: str = ""
+    """The as-of date of the report last written, or "" when it listed failures (so the next
+    build writes it again)."""
 
     def to_json(self) -> bytes:
         data = {
             "format": MANIFEST_FORMAT,
             "codefolio": __version__,
             "codefolio_code": code_digest(),
-            "entries": {code: asdict(self.entries[code]) for code in sorted(self.entries)},
+            "context": self.context,
+            "report_as_of": self.report_as_of,
+            "entries": {code: _entry_json(self.entries[code]) for code in sorted(self.entries)},
         }
-        return json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8")
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def save(self, out_dir: Path) -> None:
         write_atomic(out_dir / MANIFEST_NAME, self.to_json())
@@ -101,6 +154,8 @@ def load_catalog_manifest(out_dir: Path) -> CatalogManifest:
             return CatalogManifest()
         return CatalogManifest(
             {code: _entry(item) for code, item in data["entries"].items()},
+            str(data["context"]),
+            str(data["report_as_of"]),
         )
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return CatalogManifest()
@@ -110,12 +165,34 @@ def _entry(item: dict[str, Any]) -> Entry:
     return Entry(
         code=item["code"],
         source=item["source"],
+        stamp=Stamp(**item["stamp"]) if item["stamp"] is not None else None,
         key=item["key"],
-        outputs={fmt: Output(**output) for fmt, output in item["outputs"].items()},
+        outputs={
+            fmt: Output(output["sha256"], Stamp(**output["stamp"]))
+            for fmt, output in item["outputs"].items()
+        },
         findings=[StoredFinding(**finding) for finding in item["findings"]],
         gaps=[Gap(**gap) for gap in item["gaps"]],
         index=dict(item["index"]),
     )
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    """The entry as `dataclasses.asdict` has it, built directly: asdict deep-copies
+    everything and dominated saving a large manifest."""
+    return {
+        "code": entry.code,
+        "source": entry.source,
+        "stamp": None if entry.stamp is None else entry.stamp.__dict__,
+        "key": entry.key,
+        "outputs": {
+            fmt: {"sha256": output.sha256, "stamp": output.stamp.__dict__}
+            for fmt, output in entry.outputs.items()
+        },
+        "findings": [finding.__dict__ for finding in entry.findings],
+        "gaps": [gap.__dict__ for gap in entry.gaps],
+        "index": entry.index,
+    }
 
 
 def build_context(formats: Sequence[str], as_of: date) -> str:
@@ -160,3 +237,8 @@ def record_key(context: str, record: CodeRecord) -> str:
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
