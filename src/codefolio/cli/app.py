@@ -8,18 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from codefolio import __version__
-from codefolio.build import build_publications
-from codefolio.catalog import build_site
 from codefolio.cli.catalog import catalog_app, scaffold
 from codefolio.cli.output import FormatsOption, err, fail, open_store, out
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
-from codefolio.render import parse_formats
-from codefolio.render.json import publication_schema
-from codefolio.validation import validate_files
+
+# Each command imports what it uses when it runs: `lookup` never loads compose or render.
 
 app = typer.Typer(
     name="codefolio",
@@ -43,6 +38,8 @@ RecordsArg = Annotated[
 
 def _version(value: bool) -> None:
     if value:
+        from codefolio import __version__
+
         out.print(f"codefolio {__version__}", markup=False)
         raise typer.Exit()
 
@@ -71,6 +68,11 @@ def build(
 
     Every record is checked first; if any is invalid nothing is written.
     """
+    from rich.table import Table
+
+    from codefolio.build import build_publications
+    from codefolio.render import parse_formats
+
     try:
         open_store()  # shows a spinner when the first use builds the store
         built = build_publications(records, output, parse_formats(formats))
@@ -102,6 +104,8 @@ def validate(
     that differs from a data set) and the required elements missing from each record.
     Exits 1 when any record has an error; warnings and missing elements are not errors.
     """
+    from codefolio.validation import validate_files
+
     reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
     for report in reports:
         if not report.valid:
@@ -148,6 +152,8 @@ def site(
     The site is built in a temporary folder and swapped in, so a failed build leaves the
     previous site as it was.
     """
+    from codefolio.catalog import build_site
+
     try:
         open_store()  # shows a spinner when the first use builds the store
         report = build_site(records_dir, output)
@@ -163,6 +169,8 @@ def site(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema that every JSON publication (--format json) validates against."""
+    from codefolio.render.json import publication_schema
+
     typer.echo(json.dumps(publication_schema(), indent=2, ensure_ascii=False))
 
 

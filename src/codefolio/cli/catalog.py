@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
-from codefolio.catalog.build import build_catalog
-from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.output import FormatsOption, err, fail, open_store, out
 from codefolio.errors import CodefolioError
-from codefolio.render import parse_formats
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 catalog_app = typer.Typer(
     help="Build whole catalogues: many records into publications, an index and a report.",
@@ -31,6 +30,8 @@ class _Bar:
 
     def start(self, total: int) -> None:
         if total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
             columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
             self.progress = Progress(*columns, TimeRemainingColumn(), console=err, transient=True)
             self.progress.start()
@@ -77,6 +78,9 @@ def build_command(
     Unchanged publications are skipped; a failing record does not stop the others, and
     all failures are listed at the end (exit 1).
     """
+    from codefolio.catalog.build import build_catalog
+    from codefolio.render import parse_formats
+
     try:
         names = parse_formats(formats)
         open_store()  # shows a spinner when the first use builds the store
@@ -124,6 +128,8 @@ def scaffold(
     Fills the HCPCS descriptor, the drug name it plainly states, its billing unit and the
     NDC packages of the latest ASP crosswalk; an existing record is kept unless --force.
     """
+    from codefolio.catalog.scaffold import scaffold_records
+
     try:
         result = scaffold_records(codes, output, open_store(), force=force)
     except CodefolioError as error:

@@ -9,7 +9,10 @@ from rich.console import Console
 
 from codefolio.errors import CodefolioError
 from codefolio.refdata import ReferenceData, open_reference_data
-from codefolio.render import RENDERERS
+
+FORMAT_NAMES = ("md", "txt", "html", "pdf", "json")
+"""The keys of `codefolio.render.RENDERERS`, named here so that a command's help does not
+load every renderer (a test keeps the two equal)."""
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -20,7 +23,7 @@ FormatsOption = Annotated[
         "--format",
         "-f",
         metavar="FORMATS",
-        help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
+        help=f"Comma-separated formats: {', '.join(FORMAT_NAMES)}.",
     ),
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""
