@@ -202,15 +202,40 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
         return None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        current = (
-            meta == _meta(manifest) and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        )
+        current = meta == _meta(manifest) and (_checked_before(path) or _check(conn, path))
     except sqlite3.Error:
         current = False
     if not current:
         conn.close()
         return None
     return conn
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> bool:
+    """SQLite's quick integrity check (it reads the whole file); a pass is remembered
+    beside the store with the file's stamp, so the next open can skip it."""
+    if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        return False
+    with contextlib.suppress(OSError):
+        _checked_path(path).write_text(_stamp(path), encoding="utf-8")
+    return True
+
+
+def _checked_before(path: Path) -> bool:
+    """Whether the store passed its check and is, by size, mtime and inode, unchanged since."""
+    try:
+        return _checked_path(path).read_text(encoding="utf-8") == _stamp(path)
+    except OSError:
+        return False
+
+
+def _checked_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.checked")
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
 
 
 def connect_store(
