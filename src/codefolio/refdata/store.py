@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import sqlite3
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +112,11 @@ def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[parse.Row]) -> 
 
 
 def _load_release(
-    conn: sqlite3.Connection, dataset_id: str, release: Release, data_dir: Path
+    conn: sqlite3.Connection,
+    dataset_id: str,
+    release: Release,
+    data_dir: Path,
+    icd10: Callable[[], list[parse.Row]],
 ) -> None:
     """Insert one release's files into its table(s); the data set id picks the reader."""
     paths = [data_dir / file.path for file in release.files]
@@ -131,7 +138,7 @@ def _load_release(
             case "opps":
                 _insert(conn, "opps", parse.opps_rows(paths[0]))
             case "icd10cm":
-                _insert(conn, "icd10", parse.icd10_rows())
+                _insert(conn, "icd10", icd10())
             case _:
                 raise ReferenceDataError(f"no reader for reference data set {dataset_id!r}")
     except (KeyError, ValueError, IndexError, sqlite3.IntegrityError, ReferenceDataError) as error:
@@ -140,6 +147,45 @@ def _load_release(
             f"cannot load {dataset_id} {release.edition} from {names}: "
             f"{type(error).__name__}: {error}"
         ) from None
+
+
+# Prints the ICD-10-CM rows, pickled, on stdout (see `_icd10_aside`).
+_ICD10_CHILD = (
+    "import pickle, sys\n"
+    "from codefolio.refdata import parse\n"
+    "pickle.dump(list(parse.icd10_rows()), sys.stdout.buffer)\n"
+)
+
+
+@contextlib.contextmanager
+def _icd10_aside() -> Iterator[Callable[[], list[parse.Row]]]:
+    """The ICD-10-CM rows, read by a child Python process: the package behind them parses
+    its whole tabular on import, which takes as long as reading every shipped file here.
+    The child's output is trusted like the package it comes from."""
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _ICD10_CHILD],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError:  # no child process here: read in this one
+        yield lambda: list(parse.icd10_rows())
+        return
+
+    def rows() -> list[parse.Row]:
+        output, errors = child.communicate()
+        if child.returncode:
+            message = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise ReferenceDataError(f"reading ICD-10-CM failed: {' '.join(message)}")
+        table: list[parse.Row] = pickle.loads(output)
+        return table
+
+    try:
+        yield rows
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.communicate()
 
 
 def _meta(manifest: Manifest) -> dict[str, str]:
@@ -153,9 +199,10 @@ def _meta(manifest: Manifest) -> dict[str, str]:
 
 def _fill(conn: sqlite3.Connection, manifest: Manifest, data_dir: Path) -> dict[str, int]:
     conn.executescript(SCHEMA)
-    for dataset in manifest.datasets:
-        for release in dataset.releases:
-            _load_release(conn, dataset.id, release, data_dir)
+    releases = [(data.id, release) for data in manifest.datasets for release in data.releases]
+    with _icd10_aside() as icd10:  # loaded last, so the other data sets load meanwhile
+        for dataset_id, release in sorted(releases, key=lambda item: item[0] == "icd10cm"):
+            _load_release(conn, dataset_id, release, data_dir, icd10)
     conn.executescript(INDEXES)
     conn.executemany("INSERT INTO meta VALUES (?, ?)", _meta(manifest).items())
     conn.commit()
