@@ -98,7 +98,7 @@ def median(values: list[float]) -> float:
 
 
 def row(name: str, seconds: float, target: str, detail: str = "") -> None:
-    print(f"{name:<44}{seconds:>9.2f} s   target {target:<10}{detail}")
+    print(f"{name:<50}{seconds:>8.2f} s   target {target:<10}{detail}")
 
 
 def main() -> int:
