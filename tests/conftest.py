@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,13 @@ def copy_examples(folder: Path) -> Path:
     return folder
 
 
-def publish(data: dict[str, Any]) -> Publication:
-    return compose_publication(CodeRecord.model_validate(data))
+AS_OF = date(2026, 11, 27)
+"""The as-of date of test publications and golden files: a day in 2026q4, later than every
+quarterly data set shipped, so the stale-edition flags show."""
+
+
+def publish(data: dict[str, Any], as_of: date = AS_OF) -> Publication:
+    return compose_publication(CodeRecord.model_validate(data), as_of=as_of)
 
 
 def plain_markdown(markdown: str) -> str:

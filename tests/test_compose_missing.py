@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codefolio.compose import rules
+from codefolio.billing.rules import require_rule
 from codefolio.compose.model import MISSING_TEXT, Publication
 from codefolio.records.model import CodeRecord
 from codefolio.records.required import REQUIRED_ELEMENTS, missing_elements
@@ -48,16 +48,19 @@ PAYER_NAMES = [
     "Medicare Advantage",
     "UnitedHealthcare",
 ]
-RULE_TEXT = " ".join(
-    ref.ref for ref in (rules.DRUG_SUPPLY, rules.PROFESSIONAL_CLAIM, rules.INSTITUTIONAL_CLAIM)
-)
+
+
+def rule_text(publication: Publication) -> str:
+    """The words of every rule the publication cites: what those rules name is stated."""
+    cited = [require_rule(ref.ref) for ref in publication.sources if ref.kind == "rule"]
+    return " ".join(f"{rule.title} {rule.statement} {rule.citation}" for rule in cited)
 
 
 def assert_nothing_invented(publication: Publication, data: dict[str, Any]) -> None:
     """Every code, modifier and payer the output names is in the record, a cited rule, or
     the key of a data set entry the publication cites (`asp-ndc@2026q1:<code>.<ndc>.field`)."""
     cited = " ".join(ref.ref for ref in publication.sources if ref.kind in ("dataset", "rule"))
-    allowed = json.dumps(data, ensure_ascii=False) + " " + RULE_TEXT + " " + cited
+    allowed = json.dumps(data, ensure_ascii=False) + " " + rule_text(publication) + " " + cited
     for fmt, text in rendered_texts(publication).items():
         for token in set(CODE_TOKEN.findall(text)) | set(MODIFIER_TOKEN.findall(text)):
             assert token in allowed, f"{fmt} names {token!r}, which the record does not"

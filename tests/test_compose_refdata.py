@@ -53,9 +53,12 @@ def test_latest_asp_payment_limit(j9306: Publication) -> None:
         for block in j9306.section("benchmarks").blocks
         if block.type == "paragraph" and block.label == "Medicare Part B payment limit (ASP)"
     )
+    # The as-of date (2026-11-27) is in 2026q4: the newest quarter shipped is flagged.
     assert paragraph.text == (
         "$17.012 per 1 MG for the 2026q1 quarter (effective 2026-01-01 to 2026-03-31); "
-        "co-insurance 19.643% (Inflation-adjusted coinsurance)"
+        "co-insurance 19.643% (Inflation-adjusted coinsurance). Check before billing: newest "
+        "ASP Medicare Part B Drug Payment Limits edition shipped: 2026q1; as-of date is in "
+        "2026q4."
     )
     assert "dataset:asp@2026q1:J9306.payment_limit" in map(str, paragraph.sources)
 
@@ -98,11 +101,16 @@ def test_opps_status_indicator_and_apc(j9306: Publication) -> None:
         for b in j9306.section("benchmarks").blocks
         if b.type == "paragraph" and "OPPS" in (b.label or "")
     )
-    assert paragraph.text == "status indicator K, APC 1471, payment rate $17.017"
+    assert paragraph.text.startswith(
+        "status indicator K, APC 1471, payment rate $17.017 (edition 2025-10); status indicator "
+        "K: non-pass-through drug or nonimplantable biological: paid under OPPS with a separate "
+        "APC payment."
+    )
     assert {str(r) for r in paragraph.sources} == {
         "dataset:opps@2025-10:J9306.status_indicator",
         "dataset:opps@2025-10:J9306.apc",
         "dataset:opps@2025-10:J9306.payment_rate",
+        "rule:opps-status-indicators",
     }
 
 
@@ -132,7 +140,7 @@ def test_pos_names_from_the_pos_code_set(j9306: Publication) -> None:
 
 def test_modifier_descriptions_from_the_hcpcs_file(j9306: Publication) -> None:
     modifiers = table(j9306, "modifiers", "Modifiers")
-    jw, fifty_nine = modifiers.rows
+    jw, fifty_nine, *_policy = modifiers.rows
     assert jw.cells[:2] == ["JW", "Drug amount discarded/not administered to any patient"]
     assert "dataset:hcpcs@2025-10:JW.long_description" in cited(jw)
     assert fifty_nine.cells[1] == "CPT modifier; its descriptor is in the AMA CPT code set"
@@ -251,6 +259,7 @@ def test_a_cpt_code_gets_no_invented_descriptor_but_its_data_set_figures() -> No
     mue = table(publication, "benchmarks", "Medically Unlikely Edits")
     assert mue.rows[0].cells[:2] == ["Practitioner", "1"]
     assert "status indicator S, APC 5694" in text
+    assert "status indicator S: significant procedure, not discounted when multiple" in text
     assert not re.search(r"[Cc]hemotherapy administration", text)
 
 

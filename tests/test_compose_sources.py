@@ -77,10 +77,18 @@ def test_rules_cited_are_listed_in_references() -> None:
     cited = {ref.ref for ref in publication.sources if ref.kind == "rule"}
     references = publication.section("references")
     listed = {
-        item.text
+        item.sources[0].ref: item.text
         for block in references.blocks
         if block.type == "list"
         for item in block.items
         if item.label == "Rule"
     }
-    assert cited and cited == listed
+    assert cited and cited == set(listed)
+    # Each is listed by id, title, scope, dates and the document and section it comes from.
+    assert listed["jz-nothing-discarded"] == (
+        "jz-nothing-discarded, JZ: nothing discarded from a single-dose container (Medicare "
+        "Part B, in force from 2023-07-01): CMS Medicare Claims Processing Manual (Pub. "
+        "100-04), Chapter 17, §40, Discarded Drugs and Biologicals; CMS, Discarded Drugs and "
+        "Biologicals: JW Modifier and JZ Modifier Policy Frequently Asked Questions, JW and JZ "
+        "modifier use"
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codefolio.build import build_publications
-from tests.conftest import EXAMPLES
+from tests.conftest import AS_OF, EXAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = [(code, fmt) for code in ["J9306", "J9355"] for fmt in ["md", "txt"]]
@@ -17,7 +17,9 @@ CASES = [(code, fmt) for code in ["J9306", "J9355"] for fmt in ["md", "txt"]]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("golden")
-    build_publications([EXAMPLES / "J9306.yaml", EXAMPLES / "J9355.yaml"], out, ["md", "txt"])
+    build_publications(
+        [EXAMPLES / "J9306.yaml", EXAMPLES / "J9355.yaml"], out, ["md", "txt"], AS_OF
+    )
     return out
 
 

@@ -89,8 +89,9 @@ def test_contents_link_every_section_in_order(j9306: Publication, j9306_page: El
     headings = [
         (e.tag, e.text) for e in j9306_page.find("main").iter() if re.fullmatch(r"h\d", e.tag)
     ]
-    assert headings[:3] == [
+    assert headings[:4] == [
         ("h2", "Summary & Overview"),
+        ("h3", "Review notes"),
         ("h2", "Billing Code Overview"),
         ("h2", "Clinical & Coding Specifications"),
     ]
@@ -105,7 +106,9 @@ def test_tables_have_captions_and_column_headers(j9306_page: Element) -> None:
         "Provider taxonomies (NUCC)",
         "Administration codes",
         "Related codes",
-        "Medically Unlikely Edits (units per patient per day, by setting)",
+        "Medically Unlikely Edits (units per patient per day, by setting), edition 2026-04-01; "
+        "check before billing: newest Medically Unlikely Edits edition shipped: 2026-04-01 "
+        "(2026q2); as-of date is in 2026q4",
         "ASP payment limit per quarter, 2024q1 to 2026q1",
         "Benchmarks from the input",
         "CMS-1500 item 24 lines",
@@ -140,9 +143,17 @@ def test_modifiers_and_taxonomies_are_tables(j9306_page: Element) -> None:
         return [[td.own_text for td in tr.iter("td")] for tr in section.find("tbody").iter("tr")]
 
     modifiers = rows("sec-modifiers")
+    # The record's modifiers, then those CMS policy names for it (JZ: single-dose vial;
+    # TB: a hospital site, 340B-acquired drugs only).
     assert [row[:2] for row in modifiers] == [
         ["JW", "Drug amount discarded/not administered to any patient"],
         ["59", "CPT modifier; its descriptor is in the AMA CPT code set"],
+        ["JZ", "Zero drug amount discarded/not administered to any patient"],
+        [
+            "TB",
+            "Drug or biological acquired with 340b drug pricing program discount, reported "
+            "for informational purposes",
+        ],
     ]
     assert [row[:2] for row in rows("sec-taxonomies")] == [
         ["207RX0202X", "Medical Oncology Physician"],

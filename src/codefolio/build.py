@@ -6,7 +6,7 @@ the output folder as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,14 +30,19 @@ class BuiltFile:
 
 
 def build_publications(
-    record_paths: Sequence[Path], out_dir: Path, formats: Sequence[str]
+    record_paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str],
+    as_of: date | None = None,
+    report: Callable[[Problem], None] | None = None,
 ) -> list[BuiltFile]:
     """Write `out_dir/<code>.<fmt>` for every record and format; return what was written.
 
-    Each record is composed once and that one Publication is rendered in every format.
+    Each record is composed once, as of `as_of` (default today), and that one Publication is
+    rendered in every format; `report` is handed every warning, located.
     """
     outputs: list[tuple[str, str, Path, bytes]] = []
-    for publication in compose_records(record_paths):
+    for publication in compose_records(record_paths, as_of, report):
         code = publication.code
         for fmt in formats:
             outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt)))
@@ -53,14 +58,20 @@ def build_publications(
     return built
 
 
-def compose_records(record_paths: Iterable[Path]) -> list[Publication]:
+def compose_records(
+    record_paths: Iterable[Path],
+    as_of: date | None = None,
+    report: Callable[[Problem], None] | None = None,
+) -> list[Publication]:
     """Load every record (one error holding all problems), refuse two records for one code
-    and codes the official sets do not know, then compose each with its findings."""
+    and codes the official sets do not know, then compose each with its findings as of
+    `as_of` (default today). Every warning is handed to `report`, located like `validate`
+    prints it, so no contradiction passes silently."""
     loaded = load_records(record_paths)
     _reject_duplicate_codes([(item.record.code, item.path) for item in loaded])
     refdata = open_reference_data()
-    today = date.today()
-    findings = [check_record(item.record, refdata, today) for item in loaded]
+    as_of = as_of or date.today()
+    findings = [check_record(item.record, refdata, as_of) for item in loaded]
     # A code the official sets do not know is an error: a publication must not present it.
     problems = [
         item.problem(finding.field, finding.message)
@@ -70,8 +81,12 @@ def compose_records(record_paths: Iterable[Path]) -> list[Publication]:
     ]
     if problems:
         raise RecordError(problems)
+    if report:
+        for item, found in zip(loaded, findings, strict=True):
+            for finding in found:
+                report(item.problem(finding.field, finding.message))
     return [
-        compose_publication(item.record, refdata, found)
+        compose_publication(item.record, refdata, found, as_of)
         for item, found in zip(loaded, findings, strict=True)
     ]
 

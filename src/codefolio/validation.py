@@ -7,7 +7,6 @@ are warnings (the publication keeps the input).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,22 +21,14 @@ from codefolio.billing.units import (
     parse_billing_unit,
     parse_concentration,
 )
+from codefolio.codes import CPT_MODIFIERS, HCPCS
 from codefolio.errors import Problem, RecordError
 from codefolio.records import MissingElement, missing_elements, read_record
-from codefolio.records.fields import HCPCS_PATTERN
 from codefolio.records.model import CodeRecord
 from codefolio.records.source import FieldPath, format_path
 from codefolio.refdata import ReferenceData
 
 Severity = Literal["error", "warning"]
-
-_CPT_MODIFIER_NUMBERS = (
-    "22 23 24 25 26 27 32 33 47 50 51 52 53 54 55 56 57 58 59 62 "
-    "63 66 73 74 76 77 78 79 80 81 82 90 91 92 93 95 96 97 99"
-)
-CPT_MODIFIERS = frozenset(_CPT_MODIFIER_NUMBERS.split())
-"""CPT Level I modifiers (AMA CPT, Appendix A), numbers only: the HCPCS file holds Level II
-modifiers, and CPT modifier descriptors are AMA-copyrighted, so they are accepted by number."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +154,7 @@ def _check_billing_code(
 ) -> Iterator[Finding]:
     """HCPCS Level II codes must be in the HCPCS file; CPT codes are checked by shape only
     because the CPT code set is the AMA's and is not shipped."""
-    if not re.fullmatch(HCPCS_PATTERN, code):
+    if not HCPCS.matches(code):
         return
     edition = _edition(ref, "hcpcs")
     row = ref.hcpcs(code)
@@ -308,11 +299,14 @@ def _check_billing(record: CodeRecord, ref: ReferenceData) -> Iterator[Finding]:
     stated = parse_billing_unit(official.long_description) if official else None
     given = parse_billing_unit(drug.billing_unit) if drug.billing_unit else None
     if given and stated and given != stated:
+        # Every unit count, MUE comparison and payment figure is per the descriptor's unit,
+        # so another unit would make them all wrong: an error, not a warning.
         yield Finding(
-            "warning",
+            "error",
             ("drug", "billing_unit"),
-            f"{drug.billing_unit!r} differs from the billing unit {str(stated)!r} the "
-            f"descriptor states in {_edition(ref, 'hcpcs')}; worked examples use the input's",
+            f"{drug.billing_unit!r} contradicts the billing unit {str(stated)!r} that the "
+            f"{_edition(ref, 'hcpcs')} descriptor of {record.code} states; every unit count "
+            f"would be wrong: write {str(stated)!r} or leave the field out",
         )
     unit = given or stated
     if unit is None:

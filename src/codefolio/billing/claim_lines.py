@@ -15,8 +15,7 @@ from typing import Final
 
 CHARGE: Final = "{charge}"
 SERVICE_DATE: Final = "{date}"
-DRUG_REVENUE_CODE: Final = "0636"  # NUBC: drugs requiring detailed coding
-CHEMO_IV_REVENUE_CODE: Final = "0335"  # NUBC: chemotherapy administration, IV
+DRUG_REVENUE_CODE: Final = "0636"  # NUBC: drugs requiring detailed coding (rule revenue-code-drug)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# NDC unit of measure qualifiers on the claim's drug line (NCPDP; CMS-1500 item 24 shaded
-# line and 837 loop 2410 CTP05): units/each, millilitres, grams, international units,
-# milligrams.
-NDC_UNIT_QUALIFIERS: Final[dict[str, str]] = {
-    "UN": "unit",
-    "ML": "milliliter",
-    "GR": "gram",
-    "F2": "international unit",
-    "ME": "milligram",
-}
 _HYPHENATED = re.compile(r"(\d{4,5})-(\d{3,4})-(\d{1,2})")
 _SEGMENTS: Final = {(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)}
 

@@ -236,12 +236,6 @@ def convert(
     raise ConversionError(f"{unit} cannot be converted to {target}")
 
 
-ROUNDING_RULE: Final = (
-    "a dose that falls between two billing units is rounded up to the next whole unit "
-    "(Medicare); a fraction of a unit is never billed"
-)
-
-
 @dataclass(frozen=True)
 class DoseUnits:
     """A dose in billing units: `exact` is the quotient, `units` the whole units billed."""
@@ -265,7 +259,7 @@ def units_for_dose(
     concentration: Concentration | None = None,
 ) -> DoseUnits:
     """Billing units for a dose: the dose in the billing unit's measure, divided by the
-    unit's amount, rounded up to a whole unit (`ROUNDING_RULE`). Always at least 1."""
+    unit's amount, rounded up to a whole unit (rule `units-round-up`). Always at least 1."""
     if amount <= 0:
         raise ConversionError(f"a dose must be positive, not {amount}")
     measure = convert(amount, unit, billing_unit.unit, concentration)

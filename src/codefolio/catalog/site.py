@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
 from codefolio import __version__
 from codefolio.build import compose_records
 from codefolio.catalog.index import IndexRow, index_row, page_name
-from codefolio.errors import CatalogError
+from codefolio.errors import CatalogError, Problem
 from codefolio.render.html import render_html
 from codefolio.render.templating import render_template
 
@@ -32,9 +34,15 @@ class SiteReport:
     size: int
 
 
-def build_site(records_dir: Path, site_dir: Path) -> SiteReport:
-    """Compose every record in `records_dir` and write the site to `site_dir`."""
-    publications = compose_records(find_records(records_dir))
+def build_site(
+    records_dir: Path,
+    site_dir: Path,
+    as_of: date | None = None,
+    report: Callable[[Problem], None] | None = None,
+) -> SiteReport:
+    """Compose every record in `records_dir` as of `as_of` (default today) and write the
+    site to `site_dir`; `report` is handed every warning, located."""
+    publications = compose_records(find_records(records_dir), as_of, report)
     rows = sorted((index_row(p) for p in publications), key=lambda row: row.code)
     outputs = {page_name(p): render_html(p) for p in publications}
     outputs["index.html"] = render_index(rows).encode("utf-8")

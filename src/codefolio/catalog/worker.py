@@ -74,7 +74,7 @@ def publish(job: Job, record: CodeRecord) -> Outcome:
             kinds = " and ".join(sorted({f.severity + "s" for f in stopping}))
             outcome.error = f"not published: the record has {kinds}"
             return outcome
-        publication = compose_publication(record, refdata, findings)
+        publication = compose_publication(record, refdata, findings, job.as_of)
         for fmt in job.formats:
             data = render(publication, fmt)
             path = job.out_dir / f"{record.code}.{fmt}"

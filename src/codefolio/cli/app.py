@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from codefolio.cli.catalog import catalog_app, scaffold
-from codefolio.cli.output import FormatsOption, err, fail, open_store, out
+from codefolio.cli.output import (
+    AsOfOption,
+    FormatsOption,
+    as_of_date,
+    err,
+    fail,
+    open_store,
+    out,
+    warn,
+)
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
 
@@ -63,10 +72,12 @@ def build(
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the publications.")
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
+    as_of: AsOfOption = None,
 ) -> None:
     """Build one publication per record: OUTPUT/<code>.<format>.
 
-    Every record is checked first; if any is invalid nothing is written.
+    Every record is checked first; if any is invalid nothing is written. Warnings are
+    printed with their file and line, and shown in each publication's Review notes.
     """
     from rich.table import Table
 
@@ -75,7 +86,9 @@ def build(
 
     try:
         open_store()  # shows a spinner when the first use builds the store
-        built = build_publications(records, output, parse_formats(formats))
+        built = build_publications(
+            records, output, parse_formats(formats), as_of_date(as_of), report=warn
+        )
     except CodefolioError as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
@@ -146,6 +159,7 @@ def site(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="SITE_DIR", help="Folder for the site.")
     ] = Path("site"),
+    as_of: AsOfOption = None,
 ) -> None:
     """Build the static catalogue site: SITE_DIR/index.html and one page per code.
 
@@ -156,7 +170,7 @@ def site(
 
     try:
         open_store()  # shows a spinner when the first use builds the store
-        report = build_site(records_dir, output)
+        report = build_site(records_dir, output, as_of_date(as_of), report=warn)
     except CodefolioError as error:
         raise fail(error) from None
     out.print(

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codefolio.cli.output import FormatsOption, err, fail, open_store, out
+from codefolio.cli.output import (
+    AsOfOption,
+    FormatsOption,
+    as_of_date,
+    err,
+    fail,
+    open_store,
+    out,
+    warn,
+)
 from codefolio.errors import CodefolioError
 
 if TYPE_CHECKING:
@@ -72,6 +81,7 @@ def build_command(
             show_default=False,
         ),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Build every record of SOURCE into DIR: publications, index.html and the report.
 
@@ -86,9 +96,21 @@ def build_command(
         open_store()  # shows a spinner when the first use builds the store
         bar = _Bar()
         try:
-            result = build_catalog(source, output, names, strict=strict, workers=jobs, progress=bar)
+            result = build_catalog(
+                source,
+                output,
+                names,
+                strict=strict,
+                workers=jobs,
+                as_of=as_of_date(as_of),
+                progress=bar,
+            )
         finally:
             bar.stop()
+        for row in result.rows:
+            for finding in row.findings:
+                if finding.severity == "warning":
+                    warn(finding.where)
     except CodefolioError as error:
         raise fail(error) from None
     out.print(

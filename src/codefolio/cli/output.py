@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
@@ -27,6 +28,29 @@ FormatsOption = Annotated[
     ),
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""
+
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        metavar="DATE",
+        help="Date the publications are true for (YYYY-MM-DD): the rules in force and the "
+        "data set editions by it; default today.",
+        show_default=False,
+    ),
+]
+"""`--as-of 2026-11-27` on every command that publishes."""
+
+
+def as_of_date(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+def warn(problem: object) -> None:
+    """A finding that does not stop the build, printed located like `validate` prints it."""
+    err.print(f"warning: {problem}", markup=False)
 
 
 def fail(error: CodefolioError) -> typer.Exit:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from codefolio.billing.mue import MUE_SETTINGS
-from codefolio.compose.common import join_words, optional_missing, src
+from codefolio.compose.common import join_words, optional_missing, sentence, src
 from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
     MISSING_TEXT,
@@ -18,20 +20,29 @@ from codefolio.compose.model import (
     Section,
     Table,
 )
+from codefolio.compose.rules import cite_rule
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import AspLimit, Mue, OppsRate
+from codefolio.refdata.meanings import OPPS_STATUS_INDICATORS, meaning
+
+if TYPE_CHECKING:
+    from codefolio.compose.review import Staleness
 
 
-def compose_benchmarks(record: CodeRecord, facts: ReferenceFacts) -> Section:
+def compose_benchmarks(
+    record: CodeRecord, facts: ReferenceFacts, staleness: dict[str, Staleness]
+) -> Section:
+    """Data set figures with the edition (quarter) each is from; a quarter other than the
+    as-of date's is flagged beside the figure."""
     blocks: list[Block] = []
     if facts.mue:
-        blocks.append(_mue_table(facts.mue))
+        blocks.append(_mue_table(facts.mue, staleness.get("mue")))
     priced = [limit for limit in facts.asp if limit.payment_limit is not None]
     if priced:
-        blocks.append(_latest_asp(priced[-1]))
+        blocks.append(_asp_for(priced, facts.as_of, staleness.get("asp")))
         blocks.extend(_asp_history(priced))
     if facts.opps:
-        blocks.append(_opps(facts.opps))
+        blocks.append(_opps(facts.opps, staleness.get("opps")))
     if record.benchmarks:
         blocks.append(_input_benchmarks(record))
     if not blocks:
@@ -44,9 +55,15 @@ def dollars(amount: Decimal) -> str:
     return f"${amount:,}"
 
 
-def _mue_table(rows: list[Mue]) -> Table:
+def _mue_table(rows: list[Mue], stale: Staleness | None) -> Table:
+    caption = (
+        "Medically Unlikely Edits (units per patient per day, by setting), "
+        f"edition {rows[0].edition}"
+    )
+    if stale is not None:
+        caption += f"; check before billing: {stale}"
     return Table(
-        caption="Medically Unlikely Edits (units per patient per day, by setting)",
+        caption=caption,
         columns=["Setting", "MUE (units)", "MUE adjudication indicator", "Rationale"],
         rows=[
             Row(
@@ -69,7 +86,11 @@ def _effective(limit: AspLimit) -> str:
     return "dates not given"
 
 
-def _latest_asp(limit: AspLimit) -> Paragraph:
+def _asp_for(limits: list[AspLimit], as_of: date, stale: Staleness | None) -> Paragraph:
+    """The payment limit of the quarter holding the as-of date; without that quarter, the
+    newest before it (or the oldest shipped), flagged."""
+    earlier = [q for q in limits if q.effective_start is None or q.effective_start <= as_of]
+    limit = earlier[-1] if earlier else limits[0]
     assert limit.payment_limit is not None
     text = (
         f"{dollars(limit.payment_limit)} per {limit.dosage} for the {limit.quarter} quarter "
@@ -82,8 +103,12 @@ def _latest_asp(limit: AspLimit) -> Paragraph:
     if limit.notes:
         text += f" ({limit.notes})"
         fields.append("notes")
+    if stale is not None:
+        text += f". Check before billing: {stale}"
     return Paragraph(
-        label="Medicare Part B payment limit (ASP)", text=text, sources=cite(limit, *fields)
+        label="Medicare Part B payment limit (ASP)",
+        text=sentence(text),
+        sources=cite(limit, *fields),
     )
 
 
@@ -140,19 +165,24 @@ def _unit_key(dosage: str) -> str:
     return "".join(dosage.split()).upper()
 
 
-def _opps(rate: OppsRate) -> Paragraph:
-    parts = [f"status indicator {rate.status_indicator}"]
-    fields = ["status_indicator"]
-    if rate.apc:
-        parts.append(f"APC {rate.apc}")
-        fields.append("apc")
+def _opps(rate: OppsRate, stale: Staleness | None) -> Paragraph:
+    indicator = meaning(OPPS_STATUS_INDICATORS, rate.status_indicator).split(": ", 1)[1]
+    parts = [f"status indicator {rate.status_indicator}", f"APC {rate.apc}" if rate.apc else ""]
+    parts = [part for part in parts if part]
+    fields = ["status_indicator", *(["apc"] if rate.apc else [])]
     if rate.payment_rate is not None:
         parts.append(f"payment rate {dollars(rate.payment_rate)}")
         fields.append("payment_rate")
+    text = (
+        f"{', '.join(parts)} (edition {rate.edition}); "
+        f"status indicator {rate.status_indicator}: {indicator}"
+    )
+    if stale is not None:
+        text += f". Check before billing: {stale}"
     return Paragraph(
         label="Hospital outpatient (OPPS Addendum B)",
-        text=", ".join(parts),
-        sources=cite(rate, *fields),
+        text=sentence(text),
+        sources=[*cite(rate, *fields), cite_rule("opps-status-indicators")],
     )
 
 

@@ -1,21 +1,22 @@
-"""Claim Appearance: how the code is reported on office (CMS-1500/837P) and outpatient
-facility (UB-04/837I) claims, for the sites of service the input names."""
+"""Claim Appearance: how the code is reported on each claim form the record's sites use,
+walking the form descriptors of `billing.claim_forms` (office CMS-1500/837P, outpatient
+facility UB-04/837I), with the worked example's lines."""
 
 from __future__ import annotations
 
-from codefolio.billing.claim_lines import (
-    CHARGE,
-    CHEMO_IV_REVENUE_CODE,
-    DRUG_REVENUE_CODE,
-    SERVICE_DATE,
-    ClaimLine,
-    segments_837i,
-    segments_837p,
+from codefolio.billing.claim_forms import (
+    CLAIM_FORMS,
+    OFF_CAMPUS_POS,
+    SEGMENT_MEANINGS,
+    ClaimForm,
+    Column,
 )
-from codefolio.billing.pairing import ADD_ON_PRIMARIES
-from codefolio.compose import rules
+from codefolio.billing.claim_lines import CHARGE, DRUG_REVENUE_CODE, SERVICE_DATE, ClaimLine
+from codefolio.billing.pairing import family_of, is_add_on
+from codefolio.billing.rules import require_rule
+from codefolio.codes import DISTINCT_SERVICE_MODIFIERS
 from codefolio.compose.common import join_words, missing, src
-from codefolio.compose.facts import ReferenceFacts, Sourced, sites_phrase
+from codefolio.compose.facts import ReferenceFacts, sites_phrase
 from codefolio.compose.model import (
     MISSING_TEXT,
     Block,
@@ -27,12 +28,15 @@ from codefolio.compose.model import (
     SourceRef,
     Table,
 )
+from codefolio.compose.modifiers import policy_modifiers
+from codefolio.compose.rules import cite_rule
 from codefolio.compose.worked import BillingWork, WorkedDose
 from codefolio.records.model import CodeRecord, SiteOfService
 
-# CPT IV chemotherapy administration codes (push 96409/96411, infusion 96413-96417), which a
-# hospital reports under revenue code 0335, Chemotherapy administration - IV (NUBC).
-_IV_CHEMO_ADMINISTRATION = frozenset({"96409", "96411", "96413", "96415", "96416", "96417"})
+REVENUE: str = "{revenue}"
+"""Placeholder revenue code of an administration family with no one standard code."""
+
+Sites = list[tuple[int, SiteOfService]]
 
 
 def compose_claims(record: CodeRecord, facts: ReferenceFacts, work: BillingWork) -> Section:
@@ -40,15 +44,13 @@ def compose_claims(record: CodeRecord, facts: ReferenceFacts, work: BillingWork)
     if not record.sites_of_service:
         return Section(id="claims", title=title, blocks=[missing("sites_of_service")])
     indexed = list(enumerate(record.sites_of_service))
-    office = [(i, s) for i, s in indexed if s.pos in rules.OFFICE_POS]
-    facility = [(i, s) for i, s in indexed if s.pos in rules.OUTPATIENT_HOSPITAL_POS]
-    other = [(i, s) for i, s in indexed if (i, s) not in office and (i, s) not in facility]
-    subsections = []
     example = next((dose for dose in work.doses if dose.units is not None), None)
-    if office:
-        subsections.append(_office(record, sites_phrase(office, facts), office, example))
-    if facility:
-        subsections.append(_facility(record, sites_phrase(facility, facts), example))
+    subsections = []
+    for form in CLAIM_FORMS:
+        sites = [(i, site) for i, site in indexed if site.pos in form.places]
+        if sites:
+            subsections.append(_form_section(form, record, facts, sites, example))
+    described = {pos for form in CLAIM_FORMS for pos in form.places}
     blocks: list[Block] = [
         Paragraph(
             text=f"Place of Service {site.pos}: codefolio describes claims for the office "
@@ -56,273 +58,220 @@ def compose_claims(record: CodeRecord, facts: ReferenceFacts, work: BillingWork)
             "the payer's claim instructions.",
             sources=src(f"sites_of_service[{i}]"),
         )
-        for i, site in other
+        for i, site in indexed
+        if site.pos not in described
     ]
     return Section(id="claims", title=title, blocks=blocks, subsections=subsections)
 
 
-def _site_refs(sites: list[tuple[int, SiteOfService]]) -> list[SourceRef]:
+def _site_refs(sites: Sites) -> list[SourceRef]:
     return src(*(f"sites_of_service[{i}]" for i, _ in sites))
 
 
-def _code_with_modifiers(record: CodeRecord, label: str) -> ListItem:
-    text = record.code
-    sources = src("code")
-    if record.modifiers:
-        codes = join_words([m.code for m in record.modifiers])
-        text += f", with a modifier from the Modifiers section ({codes}) when its conditions apply"
-        sources += src("modifiers")
+def drug_line_modifiers(form: ClaimForm, record: CodeRecord, facts: ReferenceFacts) -> list[str]:
+    """The modifiers of the record and of CMS policy that may go on this form's drug line."""
+    named = [entry.code for entry in record.modifiers] + policy_modifiers(record, facts)
+    return [code for code in dict.fromkeys(named) if code in form.drug_line_modifiers]
+
+
+def _procedure_item(
+    form: ClaimForm, label: str, record: CodeRecord, facts: ReferenceFacts
+) -> ListItem:
+    text = f"{record.code}"
+    sources = [*src("code"), cite_rule("drug-line-modifiers")]
+    if record.is_drug_code:
+        allowed = drug_line_modifiers(form, record, facts)
+        if allowed:
+            text += (
+                ", with the drug-line modifiers its rules call for "
+                f"({join_words(allowed)}; see Modifiers)"
+            )
+        text += (
+            "; procedure modifiers (25, "
+            + ", ".join(DISTINCT_SERVICE_MODIFIERS)
+            + ") never go on the drug line"
+        )
     return ListItem(label=label, text=text, sources=sources)
 
 
-def _administration_lines(record: CodeRecord, where: str, extra: str = "") -> list[ListItem]:
+def _administration_item(form: ClaimForm, record: CodeRecord) -> ListItem | None:
     if not record.administration_codes:
-        return []
+        return None
     codes = join_words([a.code for a in record.administration_codes])
-    return [
-        ListItem(
-            label="Administration",
-            text=f"{codes} on {where}{extra}",
-            sources=src("administration_codes"),
+    text = f"{codes}, each on its own line of the same claim"
+    sources = src("administration_codes")
+    if form.uses_revenue_codes:
+        text += f", under the revenue code of its family ({_revenue_summary(record)})"
+        sources.append(cite_rule("revenue-code-administration"))
+    if any(is_add_on(a.code) for a in record.administration_codes):
+        text += "; add-on codes only with their primary code (see Common Billing Pairings)"
+    return ListItem(label="Administration", text=text, sources=sources)
+
+
+def _revenue_summary(record: CodeRecord) -> str:
+    """`96413 and 96415: 0335 (chemotherapy administration, IV); 96365: 0260 (IV therapy)`."""
+    grouped: dict[str, list[str]] = {}
+    for entry in record.administration_codes:
+        family = family_of(entry.code)
+        revenue = (
+            f"{family.revenue_code} ({family.revenue_name})"
+            if family and family.revenue_code
+            else "the hospital's chargemaster revenue code"
         )
-    ]
+        grouped.setdefault(revenue, []).append(entry.code)
+    return "; ".join(f"{join_words(codes)}: {revenue}" for revenue, codes in grouped.items())
 
 
-def _office(
+def _form_section(
+    form: ClaimForm,
     record: CodeRecord,
-    where: Sourced,
-    sites: list[tuple[int, SiteOfService]],
+    facts: ReferenceFacts,
+    sites: Sites,
     example: WorkedDose | None,
 ) -> Section:
-    claim = [rules.PROFESSIONAL_CLAIM]
+    claim = [cite_rule(form.rule_id)]
+    where = sites_phrase(sites, facts)
     intro = Paragraph(
-        text=f"For {where.text}, {record.code} is reported on a "
-        "professional claim: Form CMS-1500, or the electronic 837P.",
-        sources=[*where.sources, *claim],
-    )
-    items = [
-        ListItem(
-            label="Item 24B, Place of Service",
-            text=join_words([site.pos for _, site in sites]),
-            sources=_site_refs(sites),
-        ),
-        _code_with_modifiers(record, "Item 24D, Procedure code and modifier"),
-        ListItem(
-            label="Item 24E, Diagnosis pointer",
-            text="the letter of the item 21 diagnosis that supports the line",
-            sources=claim,
-        ),
-        ListItem(
-            label="Item 24G, Units", text="the billing units reported on the line", sources=claim
-        ),
-    ]
-    if record.is_drug_code:
-        items += [
-            ListItem(
-                label="Item 24, shaded line (NDC)",
-                text="qualifier N4, the 11-digit NDC (5-4-2), the unit qualifier (UN, ML, GR, F2 "
-                "or ME) and the quantity",
-                sources=claim,
-            ),
-            ListItem(
-                label="837P",
-                text="service line in loop 2400 (SV1); NDC in loop 2410 (LIN with qualifier N4, "
-                "CTP with quantity and unit)",
-                sources=claim,
-            ),
-        ]
-    items += _administration_lines(record, "their own service lines of the same claim")
-    blocks: list[Block] = [intro, BulletList(items=items)]
-    if example:
-        blocks += _office_example(record, example, sites)
-    return Section(id="claims-office", title="Office claim (CMS-1500 / 837P)", blocks=blocks)
-
-
-def _facility(record: CodeRecord, where: Sourced, example: WorkedDose | None) -> Section:
-    claim = [rules.INSTITUTIONAL_CLAIM]
-    intro = Paragraph(
-        text=f"For {where.text}, the hospital reports "
-        f"{record.code} on an institutional claim: Form UB-04 (CMS-1450), or the electronic "
-        "837I, type of bill 013x (hospital outpatient). Place of Service codes are not reported "
-        "on the UB-04.",
+        text=f"For {where.text}, {record.code} is reported on {form.setting}: {form.names}. "
+        f"{require_rule(form.rule_id).statement}",
         sources=[*where.sources, *claim],
     )
     items: list[ListItem] = []
-    if record.is_drug_code:
-        items.append(
-            ListItem(
-                label="FL 42, Revenue code",
-                text="0636 (drugs requiring detailed coding)",
-                sources=[*src("code"), *claim],
+    for field in form.fields:
+        if field.drug_only and not record.is_drug_code:
+            continue
+        if "Procedure" in field.label or "HCPCS code" in field.label:
+            items.append(_procedure_item(form, field.label, record, facts))
+        elif "Place of Service" in field.label:
+            pos = join_words([site.pos for _, site in sites])
+            items.append(ListItem(label=field.label, text=pos, sources=_site_refs(sites)))
+        elif "Revenue" in field.label:
+            items.append(
+                ListItem(
+                    label=field.label,
+                    text=field.text,
+                    sources=[*src("code"), cite_rule("revenue-code-drug")],
+                )
             )
-        )
-    items += [
-        _code_with_modifiers(record, "FL 44, HCPCS code and modifier"),
-        ListItem(
-            label="FL 46, Service units",
-            text="the billing units reported on the line",
-            sources=claim,
-        ),
-    ]
-    if record.is_drug_code:
-        items += [
-            ListItem(
-                label="FL 43, NDC",
-                text="qualifier N4, the 11-digit NDC (5-4-2), the unit qualifier and the quantity",
-                sources=claim,
-            ),
-            ListItem(
-                label="837I",
-                text="service line in loop 2400 (SV2: revenue code, HCPCS, units); NDC in loop "
-                "2410 (LIN, CTP)",
-                sources=claim,
-            ),
-        ]
-    chemo_iv = any(a.code in _IV_CHEMO_ADMINISTRATION for a in record.administration_codes)
-    items += _administration_lines(
-        record,
-        "their own revenue lines",
-        "; IV chemotherapy administration is reported under revenue code 0335 "
-        "(chemotherapy administration, IV)"
-        if chemo_iv
-        else "",
-    )
+        else:
+            items.append(ListItem(label=field.label, text=field.text, sources=claim))
+    administration = _administration_item(form, record)
+    if administration:
+        items.append(administration)
     blocks: list[Block] = [intro, BulletList(items=items)]
+    blocks += _hospital_modifiers(form, record, facts, sites)
     if example:
-        blocks += _facility_example(record, example)
-    return Section(
-        id="claims-facility", title="Outpatient facility claim (UB-04 / 837I)", blocks=blocks
-    )
+        blocks += _example(form, record, example, sites)
+    return Section(id=f"claims-{form.id}", title=form.title, blocks=blocks)
 
 
-def drug_lines(
-    record: CodeRecord, example: WorkedDose, revenue_code: str | None = None
-) -> list[ClaimLine]:
-    """The drug's lines for a worked dose: administered (with JZ when nothing billable is
-    discarded) and, for a billable discarded amount, its own JW line."""
-    units, wastage = example.units, example.wastage
-    assert units is not None
-
-    modifier = wastage.modifier if wastage else None
-    lines = [
-        ClaimLine(
-            record.code,
-            units.units,
-            "JZ" if modifier == "JZ" else None,
-            example.ndc_report(units.in_billing_measure),
-            revenue_code,
+def _hospital_modifiers(
+    form: ClaimForm, record: CodeRecord, facts: ReferenceFacts, sites: Sites
+) -> list[Block]:
+    """PO/PN for an off-campus department, TB for a 340B-acquired drug: only on hospital
+    claims and only in force on the as-of date."""
+    if not form.uses_revenue_codes:
+        return []
+    blocks: list[Block] = []
+    off_campus = [(i, site) for i, site in sites if site.pos == OFF_CAMPUS_POS]
+    if off_campus and facts.in_force("opps-off-campus-po-pn"):
+        blocks.append(
+            Paragraph(
+                label="Place of Service 19 (off-campus department)",
+                text="every line of the claim, drug and administration lines alike, also carries "
+                "PO (excepted department) or PN (non-excepted department). "
+                + require_rule("opps-off-campus-po-pn").statement,
+                sources=[*_site_refs(off_campus), cite_rule("opps-off-campus-po-pn")],
+            )
         )
+    if record.is_drug_code:
+        for rule_id in ("340b-tb", "340b-jg-tb"):
+            if facts.in_force(rule_id):
+                blocks.append(
+                    Paragraph(
+                        label="340B-acquired drug",
+                        text="only if the hospital acquired the drug under the 340B Drug "
+                        "Pricing Program: " + require_rule(rule_id).statement,
+                        sources=[cite_rule(rule_id)],
+                    )
+                )
+    return blocks
+
+
+def _lines(
+    form: ClaimForm, record: CodeRecord, example: WorkedDose
+) -> list[tuple[ClaimLine, list[SourceRef], bool]]:
+    """The worked dose's drug lines (one per NDC, and the JW line), then one line for every
+    administration code of the record; the flag marks lines whose units are illustrative."""
+    drug_revenue = DRUG_REVENUE_CODE if form.uses_revenue_codes else None
+    lines = [
+        (
+            ClaimLine(record.code, line.units, line.modifier, line.ndc, drug_revenue),
+            example.line_sources,
+            False,
+        )
+        for line in example.lines
     ]
-    if wastage and modifier == "JW":
+    for index, entry in enumerate(record.administration_codes):
+        revenue = None
+        if form.uses_revenue_codes:
+            family = family_of(entry.code)
+            revenue = family.revenue_code if family and family.revenue_code else REVENUE
         lines.append(
-            ClaimLine(
-                record.code,
-                wastage.discarded_units,
-                "JW",
-                example.ndc_report(wastage.discarded),
-                revenue_code,
+            (
+                ClaimLine(entry.code, 1, revenue_code=revenue),
+                src(f"administration_codes[{index}]"),
+                True,
             )
         )
     return lines
 
 
-def administration_lines(
-    record: CodeRecord, revenue_code: str | None = None
-) -> list[tuple[int, ClaimLine]]:
-    """One unit of each initial IV chemotherapy administration code the record lists; add-on
-    codes are billed by documented time, which a worked example cannot know."""
-    return [
-        (index, ClaimLine(entry.code, 1, revenue_code=revenue_code))
-        for index, entry in enumerate(record.administration_codes)
-        if entry.code in _IV_CHEMO_ADMINISTRATION and entry.code not in ADD_ON_PRIMARIES
-    ]
-
-
-def _example_intro(example: WorkedDose, form: str) -> Paragraph:
-    return Paragraph(
-        text=f"{form} lines for the worked example {example.dose.label!r} in Coding "
-        "Specifications, with the same units, modifier and NDC quantity:",
-        sources=example.line_sources,
-    )
-
-
-def _example_lines(
-    record: CodeRecord,
-    example: WorkedDose,
-    drug_revenue_code: str | None = None,
-    administration_revenue_code: str | None = None,
-) -> list[tuple[ClaimLine, list[SourceRef]]]:
-    """The worked dose's drug lines, then its administration lines, each with its sources;
-    revenue codes for an institutional claim."""
-    lines = [
-        (line, example.line_sources) for line in drug_lines(record, example, drug_revenue_code)
-    ]
-    lines += [
-        (line, src(f"administration_codes[{index}]"))
-        for index, line in administration_lines(record, administration_revenue_code)
-    ]
-    return lines
-
-
-def _office_example(
-    record: CodeRecord, example: WorkedDose, sites: list[tuple[int, SiteOfService]]
-) -> list[Block]:
-    claim = [rules.PROFESSIONAL_CLAIM]
-    pos = join_words([site.pos for _, site in sites])
+def _example(form: ClaimForm, record: CodeRecord, example: WorkedDose, sites: Sites) -> list[Block]:
+    claim = [cite_rule(form.rule_id)]
     pointer = "A" if record.diagnoses else MISSING_TEXT
     pointer_sources = src("diagnoses[0]") if record.diagnoses else []
-    lines = _example_lines(record, example)
-    table = Table(
-        caption="CMS-1500 item 24 lines",
-        columns=[
-            "Line",
-            "24B POS",
-            "24D Procedure, modifier",
-            "24E Pointer",
-            "24G Units",
-            "Shaded line (NDC)",
-        ],
-        rows=[
+    lines = _lines(form, record, example)
+    pos = join_words([site.pos for _, site in sites])
+
+    def cell(column: Column, line: ClaimLine, illustrative: bool) -> str:
+        values = {
+            "pos": pos,
+            "revenue": line.revenue_code or "",
+            "ndc": line.ndc.shaded_line if line.ndc else _no_ndc(line, record),
+            "procedure": line.procedure,
+            "pointer": f"{pointer} (illustrative)" if record.diagnoses else pointer,
+            "units": f"{line.units} (illustrative)" if illustrative else str(line.units),
+        }
+        return values[column]
+
+    rows = []
+    for number, (line, sources, illustrative) in enumerate(lines, start=1):
+        extra = [*_site_refs(sites), *pointer_sources] if form.id == "office" else []
+        rows.append(
             Row(
                 cells=[
                     str(number),
-                    pos,
-                    line.procedure,
-                    pointer,
-                    str(line.units),
-                    line.ndc.shaded_line if line.ndc else _no_ndc(line, record),
+                    *(cell(column, line, illustrative) for column, _ in form.columns),
                 ],
-                sources=[*sources, *_site_refs(sites), *pointer_sources, *claim],
+                sources=[*sources, *extra, *claim],
             )
-            for number, (line, sources) in enumerate(lines, start=1)
-        ],
-    )
-    segments = segments_837p([line for line, _ in lines], "1" if record.diagnoses else "")
-    return [_example_intro(example, "CMS-1500"), table, _segments_table("837P", segments, example)]
-
-
-def _facility_example(record: CodeRecord, example: WorkedDose) -> list[Block]:
-    claim = [rules.INSTITUTIONAL_CLAIM]
-    lines = _example_lines(record, example, DRUG_REVENUE_CODE, CHEMO_IV_REVENUE_CODE)
+        )
     table = Table(
-        caption="UB-04 lines (type of bill 013x)",
-        columns=["Line", "FL 42 Revenue code", "FL 43 NDC", "FL 44 HCPCS, modifier", "FL 46 Units"],
-        rows=[
-            Row(
-                cells=[
-                    str(number),
-                    line.revenue_code or "",
-                    line.ndc.shaded_line if line.ndc else _no_ndc(line, record),
-                    line.procedure,
-                    str(line.units),
-                ],
-                sources=[*sources, *claim],
-            )
-            for number, (line, sources) in enumerate(lines, start=1)
-        ],
+        caption=form.lines_caption,
+        columns=["Line", *(heading for _, heading in form.columns)],
+        rows=rows,
     )
-    segments = segments_837i([line for line, _ in lines])
-    return [_example_intro(example, "UB-04"), table, _segments_table("837I", segments, example)]
+    intro = Paragraph(
+        text=f"{form.form} lines for the worked example {example.dose.label!r} in Coding "
+        "Specifications, with the same units, modifiers and NDC quantities; every "
+        "administration code of the input has its own line. Administration units and the "
+        "diagnosis pointer are illustrative: bill the documented time and the diagnosis that "
+        "supports the line.",
+        sources=example.line_sources,
+    )
+    segments = form.build_segments([line for line, _, _ in lines], "1" if record.diagnoses else "")
+    return [intro, table, _segments_table(form, segments, example)]
 
 
 def _no_ndc(line: ClaimLine, record: CodeRecord) -> str:
@@ -330,32 +279,18 @@ def _no_ndc(line: ClaimLine, record: CodeRecord) -> str:
     return "none (administration)" if line.code != record.code else MISSING_TEXT
 
 
-def _segments_table(transaction: str, segments: list[str], example: WorkedDose) -> Table:
+def _segments_table(form: ClaimForm, segments: list[str], example: WorkedDose) -> Table:
     """The X12 segments of the lines; each row cites the dose it was worked from and the
     claim-form rule (the line's other sources are on the form table above)."""
-    claim = rules.PROFESSIONAL_CLAIM if transaction == "837P" else rules.INSTITUTIONAL_CLAIM
-    sources = [*src(f"drug.doses[{example.index}]"), claim]
+    sources = [*src(f"drug.doses[{example.index}]"), cite_rule(form.rule_id)]
+    placeholders = f"{CHARGE} and {SERVICE_DATE} are the line charge and the date of service"
+    if any(REVENUE in segment for segment in segments):
+        placeholders += f", {REVENUE} the hospital's revenue code for the administration"
     return Table(
-        caption=f"{transaction} service lines (loops 2400 and 2410); {CHARGE} and "
-        f"{SERVICE_DATE} are the line charge and the date of service",
+        caption=f"{form.transaction} service lines (loops 2400 and 2410); {placeholders}",
         columns=["Segment", "Carries"],
         rows=[
-            Row(
-                cells=[segment, _SEGMENT_MEANINGS[segment.split("*", 1)[0]]],
-                sources=sources,
-            )
+            Row(cells=[segment, SEGMENT_MEANINGS[segment.split("*", 1)[0]]], sources=sources)
             for segment in segments
         ],
     )
-
-
-_SEGMENT_MEANINGS = {
-    "LX": "service line number",
-    "SV1": "professional service: HC qualifier, procedure code and modifier, charge, UN units, "
-    "quantity, diagnosis pointer",
-    "SV2": "institutional service: revenue code, HC qualifier, HCPCS code and modifier, charge, "
-    "UN units, quantity",
-    "DTP": "date of service (472)",
-    "LIN": "drug identification: N4 qualifier and the 11-digit NDC",
-    "CTP": "drug quantity and its unit qualifier",
-}

@@ -16,10 +16,6 @@ def src(*paths: str) -> list[SourceRef]:
     return [SourceRef(kind="input", ref=path) for path in paths]
 
 
-def rule(citation: str) -> SourceRef:
-    return SourceRef(kind="rule", ref=citation)
-
-
 def missing(field: str) -> Missing:
     """The Missing block for a required element, labelled from the one list of them."""
     return Missing(element=field, label=required_label(field))

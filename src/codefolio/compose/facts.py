@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from codefolio.billing.claim_forms import form_for_pos
 from codefolio.billing.ndc import normalize_ndc
+from codefolio.billing.rules import in_force
+from codefolio.billing.units import parse_billing_unit
 from codefolio.compose.common import join_words, src
 from codefolio.compose.model import DataSetEdition, SourceRef
 from codefolio.records.model import CodeRecord, SiteOfService
@@ -45,6 +49,20 @@ class ReferenceFacts:
     opps: OppsRate | None
     datasets: dict[str, DataSetEdition]
     """Every shipped data set by id (name, publisher, latest edition), to name what is cited."""
+    as_of: date
+    """The date the publication is true for: rules in force and data set editions by it."""
+    policy_modifiers: dict[str, Modifier]
+    """JW, JZ, TB, PO and PN from the HCPCS file: the modifiers billing rules name."""
+    mue_settings: frozenset[str]
+    """The MUE tables of the record's sites (practitioner for the office, outpatient hospital
+    for POS 19 and 22); both when the record names neither."""
+
+    same_ingredient: list[HcpcsCode]
+    """Other HCPCS codes in use on the as-of date whose descriptor names the record's
+    generic drug name."""
+
+    def in_force(self, rule_id: str) -> bool:
+        return in_force(rule_id, self.as_of)
 
     def crosswalk_row(self, ndc: str) -> NdcPackage | None:
         """The latest crosswalk's row for an NDC of the record, in any hyphenation."""
@@ -52,7 +70,10 @@ class ReferenceFacts:
         return next((row for row in self.ndc_packages if row.ndc11 == ndc11), None)
 
 
-def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
+POLICY_MODIFIERS = ("JW", "JZ", "TB", "PO", "PN")
+
+
+def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> ReferenceFacts:
     """Look up everything the data sets say about the codes in `record`."""
     modifiers = {m.code: hit for m in record.modifiers if (hit := ref.modifier(m.code))}
     places = {s.pos: place for s in record.sites_of_service if (place := ref.pos(s.pos))}
@@ -66,10 +87,27 @@ def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
         )
         for entry in ref.datasets()
     }
+    policy = {code: hit for code in POLICY_MODIFIERS if (hit := ref.modifier(code))}
+    settings = frozenset(
+        form.mue_setting
+        for site in record.sites_of_service
+        if (form := form_for_pos(site.pos)) is not None
+    )
+    generic = record.drug.generic_name if record.drug else None
+    same = [
+        row
+        for row in (ref.hcpcs_naming(generic) if generic else [])
+        if row.code != record.code
+        # A drug code names its dose ("10 mg"); a quality or reporting code naming the drug
+        # ("<drug> administered within 12 months of diagnosis") does not.
+        and parse_billing_unit(row.long_description) is not None
+        and (row.termination_date is None or row.termination_date >= as_of)
+        and (row.add_date is None or row.add_date <= as_of)
+    ]
     return ReferenceFacts(
         hcpcs=ref.hcpcs(record.code),
         modifiers=modifiers,
-        wastage_modifiers={code: hit for code in ("JW", "JZ") if (hit := ref.modifier(code))},
+        wastage_modifiers={code: policy[code] for code in ("JW", "JZ") if code in policy},
         places=places,
         taxonomies=taxonomies,
         diagnoses=diagnoses,
@@ -78,6 +116,10 @@ def gather_facts(record: CodeRecord, ref: ReferenceData) -> ReferenceFacts:
         ndc_packages=ref.ndc_packages(record.code),
         opps=ref.opps(record.code),
         datasets=datasets,
+        as_of=as_of,
+        policy_modifiers=policy,
+        same_ingredient=same,
+        mue_settings=settings or frozenset({"practitioner", "outpatient_hospital"}),
     )
 
 

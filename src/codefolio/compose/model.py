@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Final, Literal
 
@@ -138,6 +139,8 @@ class Publication(_Node):
     """Generic, then brand names: what catalogue indexes show and search."""
     edition: str
     """What produced this text (the codefolio version): with `datasets`, reproducible."""
+    as_of: date | None = None
+    """The date the publication is true for: it states the rules in force on this date."""
     datasets: list[DataSetEdition] = []
     """Every data set edition the publication cites, in the order of first use."""
     sections: list[Section]

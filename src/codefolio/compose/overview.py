@@ -8,8 +8,16 @@ from codefolio.compose import rules
 from codefolio.compose.common import code_phrase, join_words, missing, sentence, src
 from codefolio.compose.facts import ReferenceFacts, cite, descriptor_of, sites_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section
+from codefolio.compose.rules import cite_rule
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import HcpcsCode
+from codefolio.refdata.meanings import (
+    ACTION_CODES,
+    BETOS,
+    PRICING_INDICATORS,
+    TYPES_OF_SERVICE,
+    meaning,
+)
 
 
 def compose_overview(record: CodeRecord, facts: ReferenceFacts) -> Section:
@@ -78,23 +86,45 @@ def _drug_facts(record: CodeRecord) -> list[Block]:
 
 def _hcpcs_facts(row: HcpcsCode) -> BulletList:
     """What the HCPCS file records about the code, each item citing its field."""
-    entries: list[tuple[str, str | None, str]] = [
-        ("Short descriptor", row.short_description, "short_description"),
-        ("Pricing indicator", row.pricing_indicator, "pricing_indicator"),
-        ("Coverage code", _coded(row.coverage_code, row.coverage_meaning), "coverage_code"),
-        ("BETOS", row.betos, "betos"),
-        ("Type of service", ", ".join(row.type_of_service) or None, "type_of_service"),
-        ("Added", _date(row.add_date), "add_date"),
-        ("Action effective", _date(row.effective_date), "effective_date"),
-        ("Terminated", _date(row.termination_date), "termination_date"),
-        ("Action code", row.action_code, "action_code"),
+    services = (
+        f"{', '.join(row.type_of_service)} ("
+        + "; ".join(meaning(TYPES_OF_SERVICE, tos) for tos in row.type_of_service)
+        + ")"
+        if row.type_of_service
+        else ""
+    )
+    entries: list[tuple[str, str | None, str, bool]] = [
+        ("Short descriptor", row.short_description, "short_description", False),
+        (
+            "Pricing indicator",
+            _meant(PRICING_INDICATORS, row.pricing_indicator),
+            "pricing_indicator",
+            True,
+        ),
+        ("Coverage code", _coded(row.coverage_code, row.coverage_meaning), "coverage_code", False),
+        ("BETOS", _meant(BETOS, row.betos), "betos", True),
+        ("Type of service", services or None, "type_of_service", True),
+        ("Added", _date(row.add_date), "add_date", False),
+        ("Action effective", _date(row.effective_date), "effective_date", False),
+        ("Terminated", _date(row.termination_date), "termination_date", False),
+        ("Action code", _meant(ACTION_CODES, row.action_code), "action_code", True),
     ]
+    layout = cite_rule("hcpcs-record-layout")
     items = [
-        ListItem(label=f"HCPCS {label}", text=value, sources=cite(row, field))
-        for label, value, field in entries
+        ListItem(
+            label=f"HCPCS {label}",
+            text=value,
+            sources=[*cite(row, field), *([layout] if defined else [])],
+        )
+        for label, value, field, defined in entries
         if value
     ]
     return BulletList(items=items)
+
+
+def _meant(table: dict[str, str], code: str | None) -> str | None:
+    """`51 (drugs)`: the code, then its meaning in the file's record layout."""
+    return f"{code} ({meaning(table, code).split(': ', 1)[1]})" if code else None
 
 
 def _coded(code: str | None, meaning: str | None) -> str | None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from codefolio.billing.pairing import PAIRING_RULE, pairings
-from codefolio.compose.common import join_words, missing, optional_missing, rule, sentence, src
+from codefolio.billing.pairing import pairings
+from codefolio.compose.common import join_words, missing, optional_missing, sentence, src
+from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Row, Section, Table
+from codefolio.compose.rules import cite_rule
 from codefolio.records.model import CodeRecord, infer_code_system
 
+SAME_INGREDIENT = "same active ingredient in the HCPCS file"
 
-def compose_pairings(record: CodeRecord) -> Section:
+
+def compose_pairings(record: CodeRecord, facts: ReferenceFacts) -> Section:
     blocks: list[Block] = []
     if record.administration_codes:
         codes = [entry.code for entry in record.administration_codes]
@@ -32,13 +36,11 @@ def compose_pairings(record: CodeRecord) -> Section:
         )
     elif record.is_drug_code:
         blocks.append(missing("administration_codes"))
-    if record.related_codes:
+    related = _related_rows(record, facts)
+    if related:
         blocks.append(
-            _code_table(
-                "Related codes",
-                "related_codes",
-                "Relation",
-                [(entry.code, entry.relation) for entry in record.related_codes],
+            Table(
+                caption="Related codes", columns=["Code", "Code system", "Relation"], rows=related
             )
         )
     if not blocks:
@@ -66,11 +68,34 @@ def _add_on_paragraphs(record: CodeRecord) -> list[Paragraph]:
                 + (f" The input's note on it: {sentence(entry.note)}" if entry.note else ""),
                 sources=[
                     *src(f"administration_codes[{codes.index(pairing.add_on)}]"),
-                    rule(f"{PAIRING_RULE}: {pairing.add_on} with {primaries}"),
+                    cite_rule(pairing.rule_id),
                 ],
             )
         )
     return blocks
+
+
+def _related_rows(record: CodeRecord, facts: ReferenceFacts) -> list[Row]:
+    """The input's related codes, then the other HCPCS codes whose descriptor names the same
+    active ingredient (biosimilars, combinations): a fact of the code set, not a claim that
+    they are interchangeable."""
+    rows = [
+        Row(
+            cells=[entry.code, infer_code_system(entry.code), entry.relation or MISSING_TEXT],
+            sources=src(f"related_codes[{index}]"),
+        )
+        for index, entry in enumerate(record.related_codes)
+    ]
+    listed = {record.code, *(entry.code for entry in record.related_codes)}
+    rows += [
+        Row(
+            cells=[row.code, "HCPCS Level II", f"{SAME_INGREDIENT}: {row.long_description}"],
+            sources=[*src("drug.generic_name"), *cite(row, "long_description")],
+        )
+        for row in facts.same_ingredient
+        if row.code not in listed
+    ]
+    return rows
 
 
 def _code_table(

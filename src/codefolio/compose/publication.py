@@ -16,6 +16,7 @@ from codefolio.compose.overview import compose_overview
 from codefolio.compose.pairings import compose_pairings
 from codefolio.compose.payers import compose_payers
 from codefolio.compose.references import cited_datasets, compose_references
+from codefolio.compose.review import compose_review_notes, stale_editions
 from codefolio.compose.specifications import compose_specifications
 from codefolio.compose.summary import compose_summary, title_of
 from codefolio.compose.worked import work_billing
@@ -28,21 +29,24 @@ def compose_publication(
     record: CodeRecord,
     refdata: ReferenceData | None = None,
     findings: Sequence[Finding] | None = None,
+    as_of: date | None = None,
 ) -> Publication:
-    """The publication of `record`, with the facts of the shipped data sets (`refdata`, by
-    default the embedded store) and the `findings` of checking the record against them
-    (checked as of today when not given)."""
+    """The publication of `record` as of `as_of` (default today): the rules in force on that
+    date, the facts of the shipped data sets (`refdata`, by default the embedded store) and
+    the `findings` of checking the record against them (checked here when not given)."""
     refdata = refdata or open_reference_data()
+    as_of = as_of or date.today()
     if findings is None:
-        findings = check_record(record, refdata, date.today())
-    facts = gather_facts(record, refdata)
+        findings = check_record(record, refdata, as_of)
+    facts = gather_facts(record, refdata, as_of)
     work = work_billing(record, facts)
+    staleness = stale_editions(facts, refdata)
     body = [
         compose_overview(record, facts),
         compose_specifications(record, facts, work),
         compose_payers(record),
-        compose_pairings(record),
-        compose_benchmarks(record, facts),
+        compose_pairings(record, facts),
+        compose_benchmarks(record, facts, staleness),
         compose_claims(record, facts, work),
         compose_documentation(record),
         compose_diagnoses(record, facts),
@@ -50,8 +54,12 @@ def compose_publication(
     cited = _unique(ref for section in body for ref in section_sources(section))
     datasets = cited_datasets(cited, facts.datasets)
     descriptor = descriptor_of(record, facts)
+    notes = compose_review_notes(findings, staleness, work)
+    summary = compose_summary(record, facts, body, unfilled_gaps(record, refdata), staleness, work)
+    if notes:
+        summary = summary.model_copy(update={"subsections": [notes]})
     sections = [
-        compose_summary(record, facts, body, unfilled_gaps(record, refdata)),
+        summary,
         *body,
         compose_references(record, cited, datasets),
     ]
@@ -63,6 +71,7 @@ def compose_publication(
         service_type=record.service_type,
         drug_names=_drug_names(record),
         edition=f"codefolio {__version__}",
+        as_of=as_of,
         datasets=datasets,
         sections=sections,
         sources=_unique(ref for section in sections for ref in section_sources(section)),

@@ -1,25 +1,16 @@
-"""Published billing rules a publication states, each with the citation it is taken from.
-
-Only rules that hold for every code of their kind live here; anything code-specific comes
-from the record or a reference data set.
-"""
+"""How a publication cites a billing rule: by its id in the one rule table
+(`codefolio.billing.rules`), which the References section spells out in words."""
 
 from __future__ import annotations
 
-from codefolio.compose.common import rule
+from codefolio.billing.rules import require_rule
+from codefolio.compose.model import SourceRef
 
-DRUG_SUPPLY = rule(
-    "CPT guidelines for drug administration codes 96360-96549: the drug or substance given is "
-    "reported separately from its administration, with its own supply code"
-)
-PROFESSIONAL_CLAIM = rule(
-    "CMS Medicare Claims Processing Manual (Pub. 100-04), Chapter 26: Form CMS-1500 and 837P"
-)
-INSTITUTIONAL_CLAIM = rule(
-    "CMS Medicare Claims Processing Manual (Pub. 100-04), Chapter 25: Form CMS-1450 (UB-04) "
-    "and 837I"
-)
 
-# Place of Service codes whose claim appearance codefolio can describe (CMS POS code set).
-OFFICE_POS = frozenset({"11"})
-OUTPATIENT_HOSPITAL_POS = frozenset({"19", "22"})
+def cite_rule(rule_id: str) -> SourceRef:
+    """A rule source; KeyError for an id the table does not hold, so no citation dangles."""
+    return SourceRef(kind="rule", ref=require_rule(rule_id).id)
+
+
+DRUG_SUPPLY = cite_rule("drug-supply-separate")
+ROUNDING = cite_rule("units-round-up")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from codefolio.billing.mue import mai_rule_id
 from codefolio.billing.ndc import normalize_ndc
-from codefolio.billing.units import ROUNDING_RULE, format_quantity
+from codefolio.billing.rules import require_rule
+from codefolio.billing.units import format_quantity
 from codefolio.compose.common import (
     format_amount,
     missing,
@@ -23,10 +25,11 @@ from codefolio.compose.model import (
     Section,
     Table,
 )
-from codefolio.compose.worked import ROUNDING, BillingWork, worked_dose
-from codefolio.records.model import CodeRecord, Drug
+from codefolio.compose.modifiers import compose_modifiers
+from codefolio.compose.rules import ROUNDING, cite_rule
+from codefolio.compose.worked import BillingWork, package_ndc_quantity, worked_dose
+from codefolio.records.model import CodeRecord, Drug, Package
 from codefolio.refdata import NdcPackage
-from codefolio.validation import CPT_MODIFIERS
 
 
 def compose_specifications(record: CodeRecord, facts: ReferenceFacts, work: BillingWork) -> Section:
@@ -36,7 +39,7 @@ def compose_specifications(record: CodeRecord, facts: ReferenceFacts, work: Bill
         subsections=[
             _clinical_context(record),
             _coding_specifications(record, facts, work),
-            _modifiers(record, facts),
+            compose_modifiers(record, facts),
             _taxonomies(record, facts),
         ],
     )
@@ -86,24 +89,38 @@ def _coding_specifications(record: CodeRecord, facts: ReferenceFacts, work: Bill
             )
         )
     if drug and drug.packages:
-        blocks.append(_packages(drug, facts))
+        blocks.append(_packages(drug, facts, work))
     elif facts.ndc_packages:
         blocks.append(_crosswalk_packages(facts.ndc_packages))
     if work.doses:
         blocks.append(
             Paragraph(
                 label="Units",
-                text=f"the dose divided by the billing unit; {ROUNDING_RULE}.",
+                text=require_rule("units-round-up").statement,
                 sources=[ROUNDING],
             )
         )
         blocks.extend(worked_dose(record, worked) for worked in work.doses)
+        blocks.extend(_mue_adjudication(work))
     if not blocks:
         blocks.append(optional_missing("drug", "Billing unit, packages and doses"))
     return Section(id="coding_specifications", title="Coding Specifications", blocks=blocks)
 
 
-def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
+def _mue_adjudication(work: BillingWork) -> list[Block]:
+    """What the MUE adjudication indicators of the worked examples mean, said once."""
+    rule_ids = [rule_id for mai in work.mais if (rule_id := mai_rule_id(mai))]
+    if not rule_ids:
+        return []
+    text = " ".join(require_rule(rule_id).statement for rule_id in ["mue-limit", *rule_ids])
+    sources = [cite_rule(rule_id) for rule_id in ["mue-limit", *rule_ids]]
+    if any(mai in (2, 3) for mai in work.mais):
+        text += " Modifiers such as 59 or XE/XS/XP/XU do not lift a date of service MUE."
+        sources.append(cite_rule("distinct-service-modifiers"))
+    return [Paragraph(label="MUE adjudication", text=text, sources=sources)]
+
+
+def _packages(drug: Drug, facts: ReferenceFacts, work: BillingWork) -> Table:
     """The input's packages; billing units per package come from the NDC-HCPCS crosswalk."""
 
     def dose_kind(single: bool | None) -> str:
@@ -129,9 +146,7 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
                     if package.amount is not None
                     else MISSING_TEXT,
                     dose_kind(package.single_dose),
-                    f"{package.ndc_unit} {format_amount(package.ndc_quantity)}"
-                    if package.ndc_unit and package.ndc_quantity
-                    else MISSING_TEXT,
+                    _ndc_quantity(package, work),
                     units,
                 ],
                 sources=sources,
@@ -150,6 +165,20 @@ def _packages(drug: Drug, facts: ReferenceFacts) -> Table:
         ],
         rows=rows,
     )
+
+
+def _ndc_quantity(package: Package, work: BillingWork) -> str:
+    """`ML 14`, saying where a quantity the input does not state directly comes from."""
+    found = package_ndc_quantity(package, work.concentration)
+    if found is None:
+        return MISSING_TEXT
+    unit, quantity, origin = found
+    text = f"{unit} {format_amount(quantity)}"
+    if origin == "concentration":
+        return f"{text} (the amount at the input's concentration)"
+    if origin == "description":
+        return f"{text} (the volume in the input's description)"
+    return text
 
 
 def _crosswalk_packages(packages: list[NdcPackage]) -> Table:
@@ -191,29 +220,6 @@ def _crosswalk_packages(packages: list[NdcPackage]) -> Table:
 
 def _crosswalk_number(value: Decimal | None) -> str:
     return format_amount(value) if value is not None else "not a number in the crosswalk"
-
-
-def _modifiers(record: CodeRecord, facts: ReferenceFacts) -> Section:
-    if not record.modifiers:
-        return Section(id="modifiers", title="Modifiers", blocks=[missing("modifiers")])
-    rows = []
-    for i, entry in enumerate(record.modifiers):
-        sources = src(f"modifiers[{i}]")
-        official = facts.modifiers.get(entry.code)
-        if official:
-            description = official.long_description
-            sources += cite(official, "long_description")
-        elif entry.code in CPT_MODIFIERS:
-            description = "CPT modifier; its descriptor is in the AMA CPT code set"
-        else:
-            description = MISSING_TEXT
-        rows.append(
-            Row(cells=[entry.code, description, entry.usage or MISSING_TEXT], sources=sources)
-        )
-    table = Table(
-        caption="Modifiers", columns=["Modifier", "Description", "When to use"], rows=rows
-    )
-    return Section(id="modifiers", title="Modifiers", blocks=[table])
 
 
 def _taxonomies(record: CodeRecord, facts: ReferenceFacts) -> Section:

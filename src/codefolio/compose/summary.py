@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from codefolio.compose.common import code_phrase, join_words, sentence, src
 from codefolio.compose.facts import ReferenceFacts, descriptor_of, sites_phrase
 from codefolio.compose.model import MISSING_TEXT, Block, Paragraph, Section, SourceRef
 from codefolio.records.model import CodeRecord
 from codefolio.records.required import MissingElement
 
+if TYPE_CHECKING:
+    from codefolio.compose.review import Staleness
+    from codefolio.compose.worked import BillingWork
+
 
 def compose_summary(
-    record: CodeRecord, facts: ReferenceFacts, body: list[Section], gaps: list[MissingElement]
+    record: CodeRecord,
+    facts: ReferenceFacts,
+    body: list[Section],
+    gaps: list[MissingElement],
+    staleness: dict[str, Staleness],
+    work: BillingWork,
 ) -> Section:
     """`body`: the composed sections after this one, so the summary says what they hold."""
     descriptor = descriptor_of(record, facts)
@@ -19,6 +30,7 @@ def compose_summary(
             text=title_of(record, facts),
             sources=[*src("code"), *(descriptor.sources if descriptor else [])],
         ),
+        as_of_paragraph(facts, staleness),
         _what_it_is(record, facts),
     ]
     if record.payers:
@@ -30,7 +42,7 @@ def compose_summary(
             )
         )
     blocks.append(Paragraph(text=_coverage(body)))
-    blocks.append(Paragraph(text=_gaps(record, gaps)))
+    blocks.append(Paragraph(text=_gaps(record, gaps, _unquantified(work))))
     if record.audience:
         blocks.append(
             Paragraph(
@@ -81,11 +93,49 @@ def _what_it_is(record: CodeRecord, facts: ReferenceFacts) -> Paragraph:
     return Paragraph(text=text, sources=sources)
 
 
-def _gaps(record: CodeRecord, gaps: list[MissingElement]) -> str:
+def as_of_paragraph(facts: ReferenceFacts, staleness: dict[str, Staleness]) -> Paragraph:
+    """The date the publication is true for, and every data set edition of another quarter."""
+    text = (
+        f"{facts.as_of.isoformat()}. The billing rules stated are those in force on this date; "
+        "figures come from the data set editions named with them."
+    )
+    older = [note for note in staleness.values() if note.older]
+    newer = [note for note in staleness.values() if not note.older]
+    quarter = next(iter(staleness.values())).as_of_quarter if staleness else ""
+    if older:
+        editions = join_words([f"{n.name} {n.edition_text}" for n in older])
+        text += (
+            f" Check before billing: the newest editions shipped of {editions} are of an "
+            f"earlier quarter than the as-of date ({quarter})."
+        )
+    if newer:
+        editions = join_words([f"{n.name} {n.edition_text}" for n in newer])
+        text += (
+            f" The oldest editions shipped of {editions} are of a later quarter than the "
+            f"as-of date ({quarter})."
+        )
+    return Paragraph(label="As of", text=text)
+
+
+def _unquantified(work: BillingWork) -> list[str]:
+    """NDCs of worked claim lines whose NDC unit and quantity the input does not give."""
+    return sorted(
+        {
+            f"NDC {line.supply.ndc11}"
+            for dose in work.doses
+            for line in dose.lines
+            if line.supply is not None and line.ndc is None
+        }
+    )
+
+
+def _gaps(record: CodeRecord, gaps: list[MissingElement], unquantified: list[str]) -> str:
     text = f"Where a required input element is missing, the publication says “{MISSING_TEXT}”"
-    if not gaps:
+    if not gaps and not unquantified:
         return text
     parts = [gap.label for gap in gaps if gap.payer is None]
+    if unquantified:
+        parts.append(f"the NDC unit and quantity of {join_words(unquantified)}")
     payers = [gap.payer for gap in gaps if gap.payer is not None]
     if payers:
         parts.append(f"coverage details for {join_words(payers)}")

@@ -20,6 +20,7 @@ from codefolio.billing.units import (
     parse_concentration,
     unit_word,
 )
+from codefolio.codes import CPT, HCPCS, ICD10, MODIFIER, POS, TAXONOMY, CodeSystem, normalize_code
 
 # Longest text any single field may hold: a vignette is a paragraph or three, not a book.
 MAX_TEXT_CHARS = 20_000
@@ -101,18 +102,19 @@ def _shape(
     return check
 
 
-def _dot_icd10(code: str) -> str:
-    """ICD-10-CM codes are often typed without their dot (C50011); the dot follows character 3."""
-    if "." not in code and len(code) > 3:
-        return f"{code[:3]}.{code[3:]}"
-    return code
-
-
-HCPCS_PATTERN = r"[A-V][0-9]{4}"
-# CPT Category I is five digits; Category II ends in F, Category III in T, PLA codes in U.
-CPT_PATTERN = r"[0-9]{4}[0-9FTU]"
+HCPCS_PATTERN = HCPCS.pattern
+CPT_PATTERN = CPT.pattern
 
 _CodeText = Annotated[str, BeforeValidator(_as_typed_text), Field(strict=True)]
+
+
+def _shaped(system: CodeSystem, name: str | None = None, example: str | None = None) -> Any:
+    """The validator of a code of the registry's `system`."""
+    normalize = None if system.normalize is normalize_code else system.normalize
+    return AfterValidator(
+        _shape(system.pattern, name or system.name, example or system.example, normalize)
+    )
+
 
 BillingCode = Annotated[
     _CodeText,
@@ -124,41 +126,10 @@ BillingCode = Annotated[
         )
     ),
 ]
-ModifierCode = Annotated[
-    _CodeText,
-    AfterValidator(
-        _shape("[A-Z0-9]{2}", "modifier code", "two letters or digits, such as JW or 59")
-    ),
-]
-PosCode = Annotated[
-    _CodeText,
-    AfterValidator(
-        _shape(
-            "[0-9]{2}", "Place of Service code", 'two digits, quoted in YAML, such as "11" or "01"'
-        )
-    ),
-]
-TaxonomyCode = Annotated[
-    _CodeText,
-    AfterValidator(
-        _shape(
-            "[0-9]{3}[0-9A-Z]{6}X",
-            "NUCC taxonomy code",
-            "ten characters ending in X, such as 207RX0202X",
-        )
-    ),
-]
-Icd10Code = Annotated[
-    _CodeText,
-    AfterValidator(
-        _shape(
-            r"[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?",
-            "ICD-10-CM code",
-            "a letter, two characters and up to four more after a dot, such as C50.011",
-            normalize=_dot_icd10,
-        )
-    ),
-]
+ModifierCode = Annotated[_CodeText, _shaped(MODIFIER)]
+PosCode = Annotated[_CodeText, _shaped(POS)]
+TaxonomyCode = Annotated[_CodeText, _shaped(TAXONOMY)]
+Icd10Code = Annotated[_CodeText, _shaped(ICD10)]
 
 
 def _check_ndc(value: str) -> str:

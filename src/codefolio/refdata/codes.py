@@ -10,28 +10,19 @@ import re
 from typing import Literal, get_args
 
 from codefolio.billing import ndc as billing_ndc
+from codefolio.codes import CPT, HCPCS, ICD10, MODIFIER, POS, TAXONOMY
+from codefolio.codes import normalize_code as normalize_code
+from codefolio.codes import normalize_icd10 as normalize_icd10
 from codefolio.errors import ReferenceDataError
 
 Kind = Literal["hcpcs", "modifier", "pos", "taxonomy", "icd10", "ndc"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
-_HCPCS = re.compile(r"[A-Z]\d{4}")
-_CPT = re.compile(r"\d{4}[0-9FTU]")
-_POS = re.compile(r"\d{2}")
-_MODIFIER = re.compile(r"[A-Z0-9]{2}")
-_TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
-_ICD10 = re.compile(r"[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?")
-
-
-def normalize_code(code: str) -> str:
-    """Strip surrounding and inner spaces and upper-case: ` jw ` → `JW`, `j 9306` → `J9306`."""
-    return re.sub(r"\s+", "", code).upper()
-
-
-def normalize_icd10(code: str) -> str:
-    """Dotted upper-case ICD-10-CM form: `c50011` and `C50.011` both become `C50.011`."""
-    bare = normalize_code(code).replace(".", "")
-    return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
+_HCPCS = re.compile(HCPCS.pattern)
+_CPT = re.compile(CPT.pattern)
+_POS = re.compile(POS.pattern)
+_MODIFIER = re.compile(MODIFIER.pattern)
+_TAXONOMY = re.compile(TAXONOMY.pattern)
 
 
 def normalize_ndc(ndc: str) -> str:
@@ -74,7 +65,7 @@ def infer_kind(code: str) -> Kind | None:
         return "ndc"
     if re.fullmatch(r"\d{10}", text):
         return "ndc"  # ambiguous, but only an NDC has this shape; lookup explains why
-    if _ICD10.fullmatch(text):
+    if ICD10.matches(text):
         return "icd10"
     return None
 

@@ -8,6 +8,7 @@ quarter) raises `ReferenceDataError`.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -118,6 +119,21 @@ class ReferenceData:
             type_of_service=services.split(",") if services else [],
             **row,
         )
+
+    def hcpcs_naming(self, ingredient: str) -> list[HcpcsCode]:
+        """HCPCS codes whose long descriptor names `ingredient` as a word of its own, or with
+        a biosimilar suffix (`trastuzumab-dkst`), but not inside another molecule's name
+        (`ado-trastuzumab emtansine`), in code order."""
+        name = " ".join(ingredient.lower().split())
+        if not name:
+            return []
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
+        rows = self._rows(
+            "SELECT code FROM hcpcs WHERE lower(long_description) LIKE ? ORDER BY code",
+            f"%{name}%",
+        )
+        found = [self.hcpcs(row["code"]) for row in rows]
+        return [row for row in found if row and pattern.search(row.long_description.lower())]
 
     def modifier(self, code: str) -> Modifier | None:
         row = self._row("SELECT * FROM modifier WHERE code = ?", normalize_code(code))
