@@ -43,10 +43,10 @@ from codefolio.catalog.sources import Failure, Located, Unread, read_source
 from codefolio.errors import CatalogError, RecordError
 from codefolio.fileio import write_atomic
 from codefolio.records import read_record
-from codefolio.records.source import format_path
+from codefolio.records.source import FieldPath, format_path
 
-if TYPE_CHECKING:  # the worker module imports compose and render: loaded only to build
-    from codefolio.catalog.worker import Outcome
+if TYPE_CHECKING:
+    from codefolio.records.model import CodeRecord
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
@@ -76,6 +76,19 @@ class Job:
     strict: bool
     link_format: str
     """The format the site index links each code to."""
+
+
+@dataclass
+class Outcome:
+    code: str
+    findings: list[tuple[str, FieldPath, str]] = field(default_factory=list)
+    gaps: list[tuple[str, str]] = field(default_factory=list)
+    outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
+    """Per format: the sha256 of the bytes written, and the file's size, mtime_ns, inode."""
+    index: dict[str, object] = field(default_factory=dict)
+    error: str | None = None
+    """Why nothing was published: findings that are errors (or warnings, when strict), or
+    what went wrong composing, rendering or writing."""
 
 
 @dataclass
@@ -113,15 +126,17 @@ def build_catalog(
     """
     as_of = as_of or date.today()
     result = CatalogResult(out_dir)
-    with _locked(out_dir):
+    count = workers or os.cpu_count() or 1
+    with _locked(out_dir), _collector_paused(), contextlib.ExitStack() as stack:
         _remove_temp_files(out_dir)
         context = build_context(formats, as_of)
         read_at = time.time_ns()
-        with _collector_paused():  # both make many objects that live to the end
-            manifest = load_catalog_manifest(out_dir)
-            changed = manifest.context != context
-            manifest.context = context
-            loaded = read_source(source, _unchanged_files(manifest) if not changed else None)
+        manifest = load_catalog_manifest(out_dir)
+        changed = manifest.context != context
+        manifest.context = context
+        # A full build: the workers start now, and load while the records are read here.
+        pool = stack.enter_context(_pool(count)) if changed else None
+        loaded = read_source(source, _unchanged_files(manifest) if not changed else None)
         for failure in loaded.failures:
             _unreadable(result, failure)
         todo: list[Located] = []
@@ -153,7 +168,9 @@ def build_catalog(
         link = "html" if "html" in formats else formats[0]
         job = Job(out_dir, tuple(formats), as_of, strict, link)
         saver = _Saver(manifest, out_dir)
-        for item, outcome in _run(job, todo, workers, progress):
+        if pool is None and todo:
+            pool = stack.enter_context(_pool(min(count, len(todo))))
+        for item, outcome in _run(job, todo, pool, count, progress):
             entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
             if outcome.error is None:
                 _remove_stale(out_dir, manifest.entries.get(entry.code), entry)
@@ -224,19 +241,48 @@ def _row(entry: Entry, status: str, problems: Sequence[str] = ()) -> ReportRow:
     return ReportRow(entry.code, entry.source, status, entry.gaps, entry.findings, list(problems))
 
 
+@contextlib.contextmanager
+def _pool(count: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes, all started at once (None when one process does the work)."""
+    if count <= 1:
+        yield None
+        return
+    # spawn: a worker starts clean, never sharing the parent's SQLite connection or locks.
+    context = get_context("spawn")
+    with ProcessPoolExecutor(
+        count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
+        for _ in range(count):  # each submission starts one worker
+            pool.submit(os.getpid)
+        yield pool
+
+
+def _start_worker(parent: int) -> None:
+    from codefolio.catalog.worker import start_worker
+
+    start_worker(parent)
+
+
+def _publish_batch(job: Job, records: list[CodeRecord]) -> list[Outcome]:
+    from codefolio.catalog.worker import publish_batch
+
+    return publish_batch(job, records)
+
+
 def _run(
-    job: Job, todo: list[Located], workers: int | None, progress: Progress | None
+    job: Job,
+    todo: list[Located],
+    pool: ProcessPoolExecutor | None,
+    count: int,
+    progress: Progress | None,
 ) -> Iterator[tuple[Located, Outcome]]:
-    """Each record with its outcome, in order; a pool when there is more than one worker.
+    """Each record with its outcome, in order; in the pool when there is one.
 
     The pool gets batches of records, a few per worker, so each message carries real work
     and the last batches still spread over every worker."""
-    if not todo:
-        return
-    from codefolio.catalog.worker import Outcome, publish, publish_batch, start_worker
+    if pool is None:
+        from codefolio.catalog.worker import publish
 
-    count = min(workers or os.cpu_count() or 1, len(todo))
-    if count <= 1:
         for item in todo:
             yield item, publish(job, item.record)
             if progress:
@@ -244,32 +290,25 @@ def _run(
         return
     size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
     batches = [todo[start : start + size] for start in range(0, len(todo), size)]
-    # spawn: a worker starts clean, never sharing the parent's SQLite connection or locks.
-    with ProcessPoolExecutor(
-        count,
-        mp_context=get_context("spawn"),
-        initializer=start_worker,
-        initargs=(os.getpid(),),
-    ) as pool:
-        futures: list[Future[list[Outcome]]] = [
-            pool.submit(publish_batch, job, [item.record for item in batch]) for batch in batches
-        ]
-        done: dict[int, list[Outcome]] = {}
-        position = {id(future): index for index, future in enumerate(futures)}
-        next_index = 0
-        for future in as_completed(futures):
-            index = position[id(future)]
-            try:
-                done[index] = future.result()
-            except BrokenProcessPool as error:
-                message = f"the worker process died: {error}"
-                done[index] = [Outcome(item.record.code, error=message) for item in batches[index]]
-            while next_index in done:
-                for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
-                    yield item, outcome
-                    if progress:
-                        progress.advance()
-                next_index += 1
+    futures: list[Future[list[Outcome]]] = [
+        pool.submit(_publish_batch, job, [item.record for item in batch]) for batch in batches
+    ]
+    done: dict[int, list[Outcome]] = {}
+    position = {id(future): index for index, future in enumerate(futures)}
+    next_index = 0
+    for future in as_completed(futures):
+        index = position[id(future)]
+        try:
+            done[index] = future.result()
+        except BrokenProcessPool as error:
+            message = f"the worker process died: {error}"
+            done[index] = [Outcome(item.record.code, error=message) for item in batches[index]]
+        while next_index in done:
+            for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
+                yield item, outcome
+                if progress:
+                    progress.advance()
+            next_index += 1
 
 
 def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> Entry:
@@ -304,13 +343,16 @@ class _Saver:
 
     def __init__(self, manifest: CatalogManifest, out_dir: Path) -> None:
         self.manifest, self.out_dir = manifest, out_dir
-        self.last = time.monotonic()
+        self.next = time.monotonic() + _SAVE_EVERY_SECONDS
         self.saved = False
 
     def changed(self) -> None:
-        if time.monotonic() - self.last >= _SAVE_EVERY_SECONDS:
+        """Save when due; a slow save (a large manifest) is repeated less often."""
+        start = time.monotonic()
+        if start >= self.next:
             self.manifest.save(self.out_dir)
-            self.last = time.monotonic()
+            took = time.monotonic() - start
+            self.next = start + max(_SAVE_EVERY_SECONDS, 10 * took)
             self.saved = True
 
 
@@ -354,8 +396,8 @@ def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection: it would walk every object made so far, again and
-    again, while the manifest and the records are read (they hold no cycles)."""
+    """No cyclic garbage collection while building: it would walk the manifest and every
+    record read, again and again, though they live to the end and hold no cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:

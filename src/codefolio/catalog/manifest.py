@@ -131,16 +131,27 @@ class CatalogManifest:
     """The as-of date of the report last written, or "" when it listed failures (so the next
     build writes it again)."""
 
+    encoded: dict[str, tuple[Entry, str]] = field(default_factory=dict, repr=False)
+    """Each entry's JSON as last saved: a build saves the manifest now and then, and
+    encodes again only the entries it changed since."""
+
     def to_json(self) -> bytes:
-        data = {
+        head = {
             "format": MANIFEST_FORMAT,
             "codefolio": __version__,
             "codefolio_code": code_digest(),
             "context": self.context,
             "report_as_of": self.report_as_of,
-            "entries": {code: _entry_json(self.entries[code]) for code in sorted(self.entries)},
         }
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        entries = ",".join(f"{_dumps(code)}:{self._encode(code)}" for code in sorted(self.entries))
+        return f'{_dumps(head)[:-1]},"entries":{{{entries}}}}}'.encode()
+
+    def _encode(self, code: str) -> str:
+        entry = self.entries[code]
+        cached = self.encoded.get(code)
+        if cached is None or cached[0] is not entry:
+            cached = self.encoded[code] = (entry, _dumps(_entry_json(entry)))
+        return cached[1]
 
     def save(self, out_dir: Path) -> None:
         write_atomic(out_dir / MANIFEST_NAME, self.to_json())
@@ -175,6 +186,10 @@ def _entry(item: dict[str, Any]) -> Entry:
         gaps=[Gap(**gap) for gap in item["gaps"]],
         index=dict(item["index"]),
     )
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:

@@ -14,11 +14,8 @@ from typing import Any
 
 from codefolio import __version__
 from codefolio.catalog.manifest import Gap, StoredFinding
-from codefolio.compose.model import Chart, ChartPoint
 from codefolio.fileio import write_atomic
 from codefolio.records.required import REQUIRED_ELEMENTS
-from codefolio.render.html import chart_view
-from codefolio.render.templating import render_template
 
 REPORT_FORMAT = "codefolio-catalog-report/1"
 REPORT_FILES = ("report.json", "report.html")
@@ -88,8 +85,21 @@ class Report:
             "summary": self.summary(),
             "missing": [asdict(count) for count in self.counts()],
             "removed": self.removed,
-            "codes": [asdict(row) for row in self.rows],
+            "codes": [_row_json(row) for row in self.rows],
         }
+
+
+def _row_json(row: ReportRow) -> dict[str, Any]:
+    """The row as `dataclasses.asdict` has it, built directly (asdict deep-copies: slow
+    for a catalogue of thousands of codes)."""
+    return {
+        "code": row.code,
+        "source": row.source,
+        "status": row.status,
+        "missing": None if row.missing is None else [gap.__dict__ for gap in row.missing],
+        "findings": [finding.__dict__ for finding in row.findings],
+        "problems": row.problems,
+    }
 
 
 def _elements(row: ReportRow) -> set[str]:
@@ -107,6 +117,10 @@ def write_report(out_dir: Path, report: Report) -> None:
 
 
 def render_report(report: Report) -> str:
+    from codefolio.compose.model import Chart, ChartPoint
+    from codefolio.render.html import chart_view
+    from codefolio.render.templating import render_template
+
     counts = report.counts()
     chart = Chart(
         unit="codes",

@@ -17,11 +17,11 @@ from pathlib import Path
 from codefolio import __version__
 from codefolio.build import compose_records
 from codefolio.catalog.index import IndexRow, index_row, page_name
+from codefolio.catalog.sources import find_records
 from codefolio.errors import CatalogError, Problem
 from codefolio.render.html import render_html
 from codefolio.render.templating import render_template
 
-RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 MARKER = ".codefolio-site"
 """Written into every site; only a folder holding it (or an empty one) is ever replaced."""
 
@@ -51,21 +51,6 @@ def build_site(
     _check_replaceable(site_dir)
     _swap_in(outputs, site_dir)
     return SiteReport(site_dir, len(publications), len(outputs), sum(map(len, outputs.values())))
-
-
-def find_records(records_dir: Path) -> list[Path]:
-    """The record files directly in `records_dir`, by name."""
-    if not records_dir.is_dir():
-        raise CatalogError(f"{records_dir}: not a folder of records")
-    found = sorted(
-        path
-        for path in records_dir.iterdir()
-        if path.suffix.lower() in RECORD_SUFFIXES and path.is_file()
-    )
-    if not found:
-        kinds = ", ".join(RECORD_SUFFIXES)
-        raise CatalogError(f"{records_dir}: no record files ({kinds}) in this folder")
-    return found
 
 
 def render_index(rows: list[IndexRow]) -> str:

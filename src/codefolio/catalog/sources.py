@@ -40,6 +40,25 @@ class Failure:
     problems: list[str]
 
 
+RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def find_records(records_dir: Path) -> list[Path]:
+    """The record files directly in `records_dir`, by name."""
+    if not records_dir.is_dir():
+        raise CatalogError(f"{records_dir}: not a folder of records")
+    with os.scandir(records_dir) as entries:  # a listing that knows files without a stat each
+        found = sorted(
+            Path(entry.path)
+            for entry in entries
+            if Path(entry.name).suffix.lower() in RECORD_SUFFIXES and entry.is_file()
+        )
+    if not found:
+        kinds = ", ".join(RECORD_SUFFIXES)
+        raise CatalogError(f"{records_dir}: no record files ({kinds}) in this folder")
+    return found
+
+
 @dataclass(frozen=True)
 class Unread:
     """A record file left unread: unchanged since it was built as the publication of `code`."""
@@ -71,8 +90,6 @@ def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
     A file or sheet that cannot be read at all raises; a bad record or row is a Failure.
     A second record for a code already seen is a Failure too: it would overwrite the first.
     """
-    from codefolio.catalog.site import find_records
-
     if source.is_dir():
         items: list[Located | Unread] = []
         failures: list[Failure] = []

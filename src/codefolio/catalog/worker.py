@@ -13,34 +13,20 @@ import hashlib
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
-from codefolio.catalog.build import Job
+from codefolio.catalog.build import Job, Outcome
 from codefolio.catalog.index import index_row
 from codefolio.compose import compose_publication
 from codefolio.errors import CodefolioError
 from codefolio.fileio import write_atomic
 from codefolio.records.model import CodeRecord
-from codefolio.records.source import FieldPath
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
 from codefolio.validation import check_record, unfilled_gaps
 
 # How often a worker looks whether the build that started it is still alive.
 _WATCH_SECONDS = 0.5
-
-
-@dataclass
-class Outcome:
-    code: str
-    findings: list[tuple[str, FieldPath, str]] = field(default_factory=list)
-    gaps: list[tuple[str, str]] = field(default_factory=list)
-    outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
-    """Per format: the sha256 of the bytes written, and the file's size, mtime_ns, inode."""
-    index: dict[str, object] = field(default_factory=dict)
-    error: str | None = None
-    """Why nothing was published: findings that are errors (or warnings, when strict), or
-    what went wrong composing, rendering or writing."""
 
 
 def start_worker(parent: int) -> None:
