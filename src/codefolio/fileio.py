@@ -10,17 +10,22 @@ from pathlib import Path
 
 
 @contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     """Yield a temp file beside `path` to fill; on success flush it to disk and rename it
-    over `path`, on any failure delete it, leaving `path` as it was."""
+    over `path`, on any failure delete it, leaving `path` as it was.
+
+    `durable=False` skips the flush: a reader still never sees half a file, but after a
+    power loss the file may be short. For files whose writer records their size and
+    digest and checks them before trusting the file again (catalogue publications)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        with tmp.open("rb") as handle:
-            os.fsync(handle.fileno())
+        if durable:
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
         tmp.chmod(0o644)
         tmp.replace(path)
     except BaseException:
@@ -28,7 +33,7 @@ def replacing(path: Path) -> Iterator[Path]:
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` through a temp file (see `replacing`)."""
-    with replacing(path) as tmp:
+    with replacing(path, durable=durable) as tmp:
         tmp.write_bytes(data)

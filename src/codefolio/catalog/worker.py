@@ -64,7 +64,9 @@ def publish(job: Job, record: CodeRecord) -> Outcome:
         for fmt in job.formats:
             data = render(publication, fmt)
             path = job.out_dir / f"{record.code}.{fmt}"
-            write_atomic(path, data)
+            # Not flushed one by one: the manifest holds each file's size and digest, and
+            # a file that does not match them is rebuilt.
+            write_atomic(path, data, durable=False)
             stat = path.stat()
             digest = hashlib.sha256(data).hexdigest()
             outcome.outputs[fmt] = (digest, stat.st_size, stat.st_mtime_ns, stat.st_ino)
