@@ -47,7 +47,9 @@ def main() -> None:
         print(f"{name:<18}{p50:>10.3f}{p95:>10.3f}")
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    del data["descriptor"]  # each code's own comes from the HCPCS file
+    # Each code's own descriptor and billing unit come from the HCPCS file (another code's
+    # billing unit would contradict its descriptor, an error).
+    del data["descriptor"], data["drug"]["billing_unit"]
     refdata = open_reference_data()
     j_codes = [c for c in refdata.known_codes("hcpcs") if c[0] == "J" and refdata.hcpcs(c)]
     with tempfile.TemporaryDirectory() as folder:

@@ -95,6 +95,8 @@ def test_no_distinct_service_modifier_on_a_drug_line() -> None:
     office = section_text(publication.section("claims-office"))
     assert "procedure modifiers (25, 59, XE, XS, XP, XU) never go on the drug line" in office
     assert "(JW and JZ; see Modifiers)" in office
+    # The descriptor says where they do go: the administration line of an NCCI pair.
+    assert "59 (or, as CMS prefers, XE, XS, XP or XU) only on the administration code" in office
     rows = modifier_rows(publication)
     assert "never go on a drug supply line" in rows["59"][3]
     assert "never go on it" in rows["25"][3]
@@ -115,6 +117,7 @@ def test_pos_19_lines_carry_po_or_pn_with_the_rule() -> None:
     assert "Place of Service 19 (off-campus department): every line of the claim" in facility
     assert "PO (excepted department) or PN (non-excepted department)" in facility
     assert {"PO", "PN"} <= set(modifier_rows(publication))
+    assert "PO or PN on each line for Place of Service 19" in facility
     assert "opps-off-campus-po-pn" in rule_ids(publication)
     citation = require_rule("opps-off-campus-po-pn").citation
     assert "§20.6.11" in citation and "§20.6.12" in citation
@@ -311,7 +314,12 @@ def test_coded_fields_are_printed_with_their_meaning() -> None:
     overview = section_text(publication.section("overview"))
     assert "HCPCS Pricing indicator: 51 (drugs)" in overview
     assert "HCPCS BETOS: O1D (other: chemotherapy)" in overview
-    assert "HCPCS Type of service: 1 (1: medical care)" in overview
+    assert "HCPCS Type of service: 1 (medical care)" in overview
+    j9355 = section_text(publish(example_data("J9355")).section("overview"))
+    assert (
+        "HCPCS Type of service: 1, P (1: medical care; P: lump sum purchase of DME, "
+        "prosthetics and orthotics)"
+    ) in j9355
     assert "HCPCS Action code: N (no maintenance for this code)" in overview
     assert "hcpcs-record-layout" in rule_ids(publication)
     mue = table(publication.section("benchmarks"), "Medically Unlikely Edits").rows

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from codefolio.billing.claim_lines import ClaimLine, segments_837i, segments_837p
+from codefolio.codes import DISTINCT_SERVICE_MODIFIERS
 
 Column = Literal["pos", "revenue", "ndc", "procedure", "pointer", "units"]
 
@@ -46,6 +47,9 @@ class ClaimForm:
     """The worked line table: what each column shows, and its heading."""
     drug_line_modifiers: frozenset[str]
     """Modifiers a drug supply line may carry on this form (rule drug-line-modifiers)."""
+    administration_line_modifiers: tuple[str, ...]
+    """Modifiers an administration line may carry on this form when their rule applies
+    (rules distinct-service-modifiers, opps-off-campus-po-pn)."""
     build_segments: Callable[[Sequence[ClaimLine], str], list[str]]
     """X12 loop 2400/2410 segments of the lines, given the diagnosis pointer."""
     uses_revenue_codes: bool
@@ -105,6 +109,7 @@ PROFESSIONAL: Final = ClaimForm(
         ("ndc", "Shaded line (NDC)"),
     ),
     drug_line_modifiers=frozenset({"JW", "JZ"}),
+    administration_line_modifiers=DISTINCT_SERVICE_MODIFIERS,
     build_segments=segments_837p,
     uses_revenue_codes=False,
 )
@@ -143,6 +148,7 @@ INSTITUTIONAL: Final = ClaimForm(
         ("units", "FL 46 Units"),
     ),
     drug_line_modifiers=frozenset({"JW", "JZ", "TB", "PO", "PN"}),
+    administration_line_modifiers=(*DISTINCT_SERVICE_MODIFIERS, "PO", "PN"),
     build_segments=lambda lines, _pointer: segments_837i(lines),
     uses_revenue_codes=True,
 )

@@ -78,8 +78,9 @@ def _procedure_item(
     form: ClaimForm, label: str, record: CodeRecord, facts: ReferenceFacts
 ) -> ListItem:
     text = f"{record.code}"
-    sources = [*src("code"), cite_rule("drug-line-modifiers")]
+    sources = src("code")
     if record.is_drug_code:
+        sources.append(cite_rule("drug-line-modifiers"))
         allowed = drug_line_modifiers(form, record, facts)
         if allowed:
             text += (
@@ -94,7 +95,9 @@ def _procedure_item(
     return ListItem(label=label, text=text, sources=sources)
 
 
-def _administration_item(form: ClaimForm, record: CodeRecord) -> ListItem | None:
+def _administration_item(
+    form: ClaimForm, record: CodeRecord, facts: ReferenceFacts, sites: Sites
+) -> ListItem | None:
     if not record.administration_codes:
         return None
     codes = join_words([a.code for a in record.administration_codes])
@@ -105,6 +108,24 @@ def _administration_item(form: ClaimForm, record: CodeRecord) -> ListItem | None
         sources.append(cite_rule("revenue-code-administration"))
     if any(is_add_on(a.code) for a in record.administration_codes):
         text += "; add-on codes only with their primary code (see Common Billing Pairings)"
+    if facts.in_force("distinct-service-modifiers"):
+        first, *subsets = [
+            m for m in form.administration_line_modifiers if m in DISTINCT_SERVICE_MODIFIERS
+        ]
+        text += (
+            f"; {first} (or, as CMS prefers, {', '.join(subsets[:-1])} or {subsets[-1]}) "
+            "only on the administration code of an NCCI pair the documentation shows to be "
+            "distinct"
+        )
+        sources.append(cite_rule("distinct-service-modifiers"))
+    off_campus = any(site.pos == OFF_CAMPUS_POS for _, site in sites)
+    if (
+        off_campus
+        and "PO" in form.administration_line_modifiers
+        and facts.in_force("opps-off-campus-po-pn")
+    ):
+        text += "; PO or PN on each line for Place of Service 19"
+        sources.append(cite_rule("opps-off-campus-po-pn"))
     return ListItem(label="Administration", text=text, sources=sources)
 
 
@@ -155,7 +176,7 @@ def _form_section(
             )
         else:
             items.append(ListItem(label=field.label, text=field.text, sources=claim))
-    administration = _administration_item(form, record)
+    administration = _administration_item(form, record, facts, sites)
     if administration:
         items.append(administration)
     blocks: list[Block] = [intro, BulletList(items=items)]

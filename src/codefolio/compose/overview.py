@@ -86,13 +86,6 @@ def _drug_facts(record: CodeRecord) -> list[Block]:
 
 def _hcpcs_facts(row: HcpcsCode) -> BulletList:
     """What the HCPCS file records about the code, each item citing its field."""
-    services = (
-        f"{', '.join(row.type_of_service)} ("
-        + "; ".join(meaning(TYPES_OF_SERVICE, tos) for tos in row.type_of_service)
-        + ")"
-        if row.type_of_service
-        else ""
-    )
     entries: list[tuple[str, str | None, str, bool]] = [
         ("Short descriptor", row.short_description, "short_description", False),
         (
@@ -103,7 +96,7 @@ def _hcpcs_facts(row: HcpcsCode) -> BulletList:
         ),
         ("Coverage code", _coded(row.coverage_code, row.coverage_meaning), "coverage_code", False),
         ("BETOS", _meant(BETOS, row.betos), "betos", True),
-        ("Type of service", services or None, "type_of_service", True),
+        ("Type of service", _services(row.type_of_service), "type_of_service", True),
         ("Added", _date(row.add_date), "add_date", False),
         ("Action effective", _date(row.effective_date), "effective_date", False),
         ("Terminated", _date(row.termination_date), "termination_date", False),
@@ -120,6 +113,13 @@ def _hcpcs_facts(row: HcpcsCode) -> BulletList:
         if value
     ]
     return BulletList(items=items)
+
+
+def _services(codes: list[str]) -> str | None:
+    """`1 (medical care)`, or `1, P (1: medical care; P: ...)` for several types."""
+    if len(codes) <= 1:
+        return _meant(TYPES_OF_SERVICE, codes[0] if codes else None)
+    return f"{', '.join(codes)} ({'; '.join(meaning(TYPES_OF_SERVICE, c) for c in codes)})"
 
 
 def _meant(table: dict[str, str], code: str | None) -> str | None:

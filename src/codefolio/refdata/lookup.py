@@ -70,6 +70,8 @@ class ReferenceData:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         self._known: dict[str, list[str]] = {}
+        self._descriptors: list[tuple[str, str]] = []
+        self._naming: dict[str, list[str]] = {}
         self.manifest = manifest
         self.path = path
         self.build = build
@@ -127,13 +129,15 @@ class ReferenceData:
         name = " ".join(ingredient.lower().split())
         if not name:
             return []
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
-        rows = self._rows(
-            "SELECT code FROM hcpcs WHERE lower(long_description) LIKE ? ORDER BY code",
-            f"%{name}%",
-        )
-        found = [self.hcpcs(row["code"]) for row in rows]
-        return [row for row in found if row and pattern.search(row.long_description.lower())]
+        if name not in self._naming:
+            if not self._descriptors:
+                rows = self._rows("SELECT code, long_description FROM hcpcs ORDER BY code")
+                self._descriptors = [(r["code"], r["long_description"].lower()) for r in rows]
+            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
+            self._naming[name] = [
+                code for code, text in self._descriptors if name in text and pattern.search(text)
+            ]
+        return [row for code in self._naming[name] if (row := self.hcpcs(code))]
 
     def modifier(self, code: str) -> Modifier | None:
         row = self._row("SELECT * FROM modifier WHERE code = ?", normalize_code(code))
