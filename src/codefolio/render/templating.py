@@ -18,6 +18,7 @@ def template_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # shipped templates do not change under a running process
     )
 
 
