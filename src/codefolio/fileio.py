@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,3 +37,10 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` through a temp file (see `replacing`)."""
     with replacing(path, durable=durable) as tmp:
         tmp.write_bytes(data)
+
+
+def write_atomic_text(path: Path, chunks: Iterable[str]) -> None:
+    """Write UTF-8 text to `path` as it is produced, through a temp file (see `replacing`):
+    a large page never has to sit in memory whole."""
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        handle.writelines(chunks)

@@ -41,7 +41,7 @@ from codefolio.catalog.manifest import (
 from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_report
 from codefolio.catalog.sources import Failure, Located, Unread, read_source
 from codefolio.errors import CatalogError, RecordError
-from codefolio.fileio import write_atomic
+from codefolio.fileio import write_atomic, write_atomic_text
 from codefolio.records import read_record
 from codefolio.records.source import FieldPath, format_path
 
@@ -384,11 +384,11 @@ def _drop_missing(
 
 def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
     """The index and its assets: all of them, or only those missing."""
-    from codefolio.catalog.site import render_index, site_assets
+    from codefolio.catalog.site import site_assets, stream_index
 
     if everything or not (out_dir / "index.html").is_file():
         rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-        write_atomic(out_dir / "index.html", render_index(rows).encode("utf-8"))
+        write_atomic_text(out_dir / "index.html", stream_index(rows))
     if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
         for name, data in site_assets().items():
             write_atomic(out_dir / name, data)

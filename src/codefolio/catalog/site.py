@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -20,7 +20,7 @@ from codefolio.catalog.index import IndexRow, index_row, page_name
 from codefolio.catalog.sources import find_records
 from codefolio.errors import CatalogError, Problem
 from codefolio.render.html import render_html
-from codefolio.render.templating import render_template
+from codefolio.render.templating import render_template, stream_template
 
 MARKER = ".codefolio-site"
 """Written into every site; only a folder holding it (or an empty one) is ever replaced."""
@@ -54,7 +54,11 @@ def build_site(
 
 
 def render_index(rows: list[IndexRow]) -> str:
-    return render_template("site_index.html.j2", rows=rows, edition=f"codefolio {__version__}")
+    return "".join(stream_index(rows))
+
+
+def stream_index(rows: list[IndexRow]) -> Iterator[str]:
+    return stream_template("site_index.html.j2", rows=rows, edition=f"codefolio {__version__}")
 
 
 def site_assets() -> dict[str, bytes]:
