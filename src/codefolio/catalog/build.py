@@ -201,12 +201,14 @@ def build_catalog(
 def _unchanged_files(manifest: CatalogManifest) -> Callable[[str, os.stat_result], str | None]:
     """Which record files need not be read: those whose stamp is the one they were built from."""
     by_source = {
-        entry.source: entry for entry in manifest.entries.values() if entry.stamp is not None
+        entry.source: (entry.code, entry.stamp)
+        for entry in manifest.entries.values()
+        if entry.stamp is not None
     }
 
     def unchanged(origin: str, stat: os.stat_result) -> str | None:
-        entry = by_source.get(origin)
-        return entry.code if entry is not None and entry.stamp == Stamp.of(stat) else None
+        code, stamp = by_source.get(origin, (None, None))
+        return code if stamp is not None and stamp.matches(stat) else None
 
     return unchanged
 

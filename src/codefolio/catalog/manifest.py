@@ -49,6 +49,13 @@ class Stamp:
     def of(cls, stat: os.stat_result) -> Stamp:
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
+    def matches(self, stat: os.stat_result) -> bool:
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (
+            self.size,
+            self.mtime_ns,
+            self.inode,
+        )
+
     @classmethod
     def settled(cls, stat: os.stat_result, read_at: int) -> Stamp | None:
         """The stamp of a file read after `read_at` (ns), or None when it had changed
@@ -61,17 +68,17 @@ class Output:
     sha256: str
     stamp: Stamp
 
-    def verified(self, path: Path) -> Output | None:
+    def verified(self, path: str) -> Output | None:
         """This output if `path` still holds it (with its current stamp), else None.
 
         The stamp is compared first; when it differs the file is read and its digest
         compared, so a same-size edit is caught while a mere `touch` rebuilds nothing."""
         try:
-            stamp = Stamp.of(path.stat())
-            if stamp == self.stamp:
+            stat = os.stat(path)  # noqa: PTH116 (thousands of files: no Path object each)
+            if self.stamp.matches(stat):
                 return self
-            if stamp.size == self.stamp.size and _file_sha256(path) == self.sha256:
-                return Output(self.sha256, stamp)
+            if stat.st_size == self.stamp.size and _file_sha256(Path(path)) == self.sha256:
+                return Output(self.sha256, Stamp.of(stat))
         except OSError:
             pass
         return None
@@ -113,13 +120,14 @@ class Entry:
     def verified(self, out_dir: Path) -> Entry | None:
         """This entry if every output is still there as written (with the outputs' current
         stamps), else None: the publication must be built again."""
-        outputs = {}
+        outputs, moved = {}, False
         for fmt, output in self.outputs.items():
-            found = output.verified(out_dir / f"{self.code}.{fmt}")
+            found = output.verified(f"{out_dir}{os.sep}{self.code}.{fmt}")
             if found is None:
                 return None
             outputs[fmt] = found
-        return self if outputs == self.outputs else replace(self, outputs=outputs)
+            moved |= found is not output
+        return replace(self, outputs=outputs) if moved else self
 
 
 @dataclass
