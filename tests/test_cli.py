@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def test_build_writes_md_and_txt(tmp_path: Path) -> None:
     assert (code, stderr) == (0, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["J9306.md", "J9306.txt"]
     assert "2 files written" in stdout
-    assert (tmp_path / "J9306.txt").read_text(encoding="utf-8").startswith("Summary & Overview\n")
+    text = (tmp_path / "J9306.txt").read_text(encoding="utf-8")
+    assert text.startswith("HCPCS Level II J9306: Injection, pertuzumab, 1 mg\n" + "=" * 80)
+    assert "\n1. Summary & Overview\n=====================\n" in text
 
 
 def test_build_every_format_from_one_compose(tmp_path: Path) -> None:
@@ -224,3 +227,37 @@ def test_missing_argument_is_a_usage_error() -> None:
     code, _, stderr = run("build")
     assert code == 2
     assert "Missing argument" in stderr
+
+
+def command_paths() -> list[list[str]]:
+    paths = [[]] + [[c.name or c.callback.__name__] for c in app.registered_commands if c.callback]
+    for group in app.registered_groups:
+        assert group.name and group.typer_instance
+        paths.append([group.name])
+        paths += [
+            [group.name, c.name or c.callback.__name__]
+            for c in group.typer_instance.registered_commands
+            if c.callback
+        ]
+    return paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda path: " ".join(path) or "codefolio")
+def test_help_reads_well_at_80_columns(path: list[str]) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "<bool>" not in result.stdout and "<list" not in result.stdout
+    assert not re.search(r"\{\w+\}", lines[1]), lines[1]  # usage: RECORDS..., not {records}...
+    # A one-line summary right under the usage line, and an example to copy.
+    summary = next(line.strip() for line in lines[2:5] if line.strip())
+    assert summary.endswith(".") and len(summary) <= 78, summary
+    assert re.search(r"^ Example: codefolio ", result.stdout, flags=re.MULTILINE)
+
+
+def test_usage_names_arguments_by_what_they_hold() -> None:
+    result = CliRunner().invoke(app, ["build", "--help"], env={"COLUMNS": "80"})
+    assert "Usage: codefolio build [OPTIONS] RECORDS..." in result.stdout
+    code, _, stderr = run("build")
+    assert code == 2 and "Missing argument 'RECORDS'." in stderr

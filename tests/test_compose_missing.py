@@ -118,7 +118,7 @@ def test_removing_the_descriptor_fills_it_from_the_hcpcs_file() -> None:
     publication = publish(data)
     assert "descriptor" not in [m.element for m in publication.missing]
     overview = publication.section("overview").blocks[0]
-    assert overview.text == "HCPCS Level II code J9306 represents: Injection, pertuzumab, 1 mg."
+    assert (overview.label, overview.text) == ("Descriptor", "Injection, pertuzumab, 1 mg")
     assert "dataset:hcpcs@2025-10:J9306.long_description" in map(str, overview.sources)
     assert "descriptor" not in section_text(publication.section("summary"))
     assert_nothing_invented(publication, data)

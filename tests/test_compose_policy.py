@@ -114,7 +114,7 @@ def _sites(*places: str) -> dict[str, Any]:
 def test_pos_19_lines_carry_po_or_pn_with_the_rule() -> None:
     publication = publish(_sites("19"))
     facility = section_text(publication.section("claims-facility"))
-    assert "Place of Service 19 (off-campus department): every line of the claim" in facility
+    assert "Place of Service 19 (off-campus department): Every UB-04 line" in facility
     assert "PO (excepted department) or PN (non-excepted department)" in facility
     assert {"PO", "PN"} <= set(modifier_rows(publication))
     assert "PO or PN on each line for Place of Service 19" in facility
@@ -148,7 +148,10 @@ def test_po_pn_are_not_stated_before_2017() -> None:
 )
 def test_340b_modifier_by_date(as_of: date, shown: set[str], rule_id: str) -> None:
     publication = publish(_sites("22"), as_of=as_of)
-    assert {"JG", "TB"} & set(modifier_rows(publication)) == shown
+    rows = modifier_rows(publication)
+    assert {"JG", "TB"} & set(rows) == shown
+    # Each is described from the HCPCS file, JG too although it ended on 2024-12-31.
+    assert all(rows[code][1].startswith("Drug or biological acquired with 340b") for code in shown)
     assert rule_id in rule_ids(publication)
     facility = section_text(publication.section("claims-facility"))
     assert "340B-acquired drug: only if the hospital acquired the drug under the 340B" in facility
@@ -271,11 +274,11 @@ def test_without_any_ndc_quantity_the_summary_lists_the_gap() -> None:
 def test_as_of_date_in_a_shipped_asp_quarter_uses_it_without_a_flag() -> None:
     publication = publish(example_data("J9306"), as_of=date(2025, 11, 15))
     benchmarks = section_text(publication.section("benchmarks"))
-    assert "$17.017 per 1 MG for the 2025q4 quarter" in benchmarks
+    assert "$17.017 per 1 mg for the 2025q4 quarter" in benchmarks
     assert "ASP Medicare Part B Drug Payment Limits edition shipped" not in benchmarks
     summary = section_text(publication.section("summary"))
-    # Near the top: right after the title line.
-    assert summary.splitlines()[3].startswith("As of: 2025-11-15.")
+    # At the top: the summary's first paragraph.
+    assert summary.splitlines()[2].startswith("As of: 2025-11-15.")
 
 
 def test_as_of_date_in_2026q4_flags_the_newest_asp_quarter() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from codefolio.compose.common import long_date, per_unit
 from codefolio.compose.model import MISSING_TEXT, Publication, Row, Table
 from codefolio.refdata import ReferenceRow, open_reference_data
 from tests.conftest import example_data, publish, rendered_texts
@@ -55,7 +57,7 @@ def test_latest_asp_payment_limit(j9306: Publication) -> None:
     )
     # The as-of date (2026-11-27) is in 2026q4: the newest quarter shipped is flagged.
     assert paragraph.text == (
-        "$17.012 per 1 MG for the 2026q1 quarter (effective 2026-01-01 to 2026-03-31); "
+        "$17.012 per 1 mg for the 2026q1 quarter (effective 2026-01-01 to 2026-03-31); "
         "co-insurance 19.643% (Inflation-adjusted coinsurance). Check before billing: newest "
         "ASP Medicare Part B Drug Payment Limits edition shipped: 2026q1; as-of date is in "
         "2026q4."
@@ -71,7 +73,7 @@ def test_asp_history_per_quarter_with_a_chart(j9306: Publication) -> None:
     assert history.rows[-1].cells[2] == "$17.012"
     assert "dataset:asp@2024q1:J9306.payment_limit" in cited(history.rows[0])
     assert history.chart is not None
-    assert history.chart.unit == "USD per 1 MG"
+    assert history.chart.unit == "USD per 1 mg"
     assert [p.value for p in history.chart.points][:2] == [Decimal("15.427"), Decimal("15.418")]
     assert len(history.chart.points) == 9
 
@@ -158,7 +160,7 @@ def test_hcpcs_file_facts_in_the_overview(j9306: Publication) -> None:
         "HCPCS Pricing indicator: 51",
         "HCPCS Coverage code: C",
         "HCPCS BETOS: O1D",
-        "HCPCS Added: 2014-01-01",
+        "HCPCS Added: January 1, 2014",
         "HCPCS Action code: N",
     ]:
         assert fact in overview
@@ -177,9 +179,11 @@ def test_references_list_every_data_set_edition(j9306: Publication) -> None:
     ]
     references = section_text(j9306.section("references"))
     for entry in j9306.datasets:
-        assert f"{entry.name} ({entry.publisher}), edition {entry.edition}" in references
+        assert f"{entry.publisher} {entry.name}, " in references
     text = rendered_texts(j9306)["txt"]
-    assert "Data set: HCPCS Level II (CMS), edition 2025-10" in text
+    assert "2. Data set: CMS HCPCS Level II, October 2025 edition\n" in text
+    assert "Data set: CMS ASP Medicare Part B Drug Payment Limits, 2024 Q1 to 2026 Q1" in text
+    assert "9. Data set: CDC/NCHS ICD-10-CM, April 1, 2026 edition\n" in text
 
 
 def test_the_input_wins_and_the_conflict_is_a_finding() -> None:
@@ -231,7 +235,10 @@ def _shown(value: Any) -> list[str]:
         return [" ".join(value), ", ".join(value)]
     if isinstance(value, Decimal):
         return [str(value), format(value.normalize(), "f")]
-    return [str(value), value.isoformat() if hasattr(value, "isoformat") else str(value)]
+    if isinstance(value, date):
+        return [value.isoformat(), long_date(value)]
+    # Billing units are shown as a label writes them: the file's `1 MG` reads `1 mg`.
+    return [str(value), per_unit(str(value))]
 
 
 @pytest.mark.parametrize("code", ["J9306", "J9355"])
@@ -254,7 +261,7 @@ def test_every_data_set_fact_shows_the_value_it_cites(code: str) -> None:
 
 def test_a_cpt_code_gets_no_invented_descriptor_but_its_data_set_figures() -> None:
     publication = publish({"code": "96413"})
-    text = rendered_texts(publication)["txt"]
+    text = " ".join(rendered_texts(publication)["txt"].split())  # unwrapped
     assert MISSING_TEXT in section_text(publication.section("overview"))
     mue = table(publication, "benchmarks", "Medically Unlikely Edits")
     assert mue.rows[0].cells[:2] == ["Practitioner", "1"]
@@ -267,14 +274,14 @@ def test_asp_history_shows_a_change_of_billing_unit_and_charts_only_comparable_q
     """J2277 was priced per 1 MG in 2024q3 and per 0.25 MG from 2024q4 on."""
     publication = publish({"code": "J2277"})
     history = table(publication, "benchmarks", "ASP payment limit per quarter")
-    assert [row.cells[3] for row in history.rows][:2] == ["1 MG", "0.25 MG"]
-    assert history.chart is not None and history.chart.unit == "USD per 0.25 MG"
+    assert [row.cells[3] for row in history.rows][:2] == ["1 mg", "0.25 mg"]
+    assert history.chart is not None and history.chart.unit == "USD per 0.25 mg"
     assert history.chart.points[0].label == "2024q4"
     assert len(history.chart.points) == len(history.rows) - 1
     [note] = [b for b in publication.section("benchmarks").blocks if b.type == "callout"]
     assert note.text == (
-        "The billing unit changed: 2024q3 priced per 1 MG, the other quarters per 0.25 MG; "
-        "the chart shows only the quarters priced per 0.25 MG."
+        "The billing unit changed: 2024q3 priced per 1 mg, the other quarters per 0.25 mg; "
+        "the chart shows only the quarters priced per 0.25 mg."
     )
 
 

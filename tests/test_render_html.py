@@ -57,23 +57,26 @@ def test_page_is_self_contained(j9306_page: Element) -> None:
     assert "@import" not in style and "url(" not in style
 
 
-def test_header_names_code_descriptor_editions(j9306_page: Element) -> None:
+def test_header_names_code_and_editions_in_words(j9306_page: Element) -> None:
     [h1] = j9306_page.find_all("h1")
     assert h1.text == "HCPCS Level II J9306: Injection, pertuzumab, 1 mg"
     header = j9306_page.find("header", class_="masthead")
     assert header.find("span", class_="running-code").text == "J9306"
-    assert header.find("p", class_="descriptor").text == "Descriptor: Injection, pertuzumab, 1 mg"
+    # The descriptor is in the title; the masthead does not say it again.
+    assert header.find_all("p", class_="descriptor") == []
     editions = [e.text for e in header.find("dl").iter() if e.tag in ("dt", "dd")]
     assert editions == [
+        "As of",
+        "November 27, 2026",
         "Data set editions",
-        "HCPCS Level II, edition 2025-10 (CMS)",
-        "Place of Service Code Set, edition 2024-05-02 (CMS)",
-        "ASP NDC-HCPCS Crosswalk, edition 2026q1 (CMS)",
-        "Medically Unlikely Edits, edition 2026-04-01 (CMS)",
-        "Health Care Provider Taxonomy, edition 25.1 (NUCC)",
-        "ASP Medicare Part B Drug Payment Limits, edition 2024q1 to 2026q1 (CMS)",
-        "OPPS Addendum B, edition 2025-10 (CMS)",
-        "ICD-10-CM, edition 2026-04-01 (CDC/NCHS)",
+        "CMS HCPCS Level II, October 2025 edition",
+        "CMS Place of Service Code Set, May 2, 2024 edition",
+        "CMS ASP NDC-HCPCS Crosswalk, 2026 Q1 edition",
+        "CMS Medically Unlikely Edits, April 1, 2026 edition",
+        "NUCC Health Care Provider Taxonomy, version 25.1",
+        "CMS ASP Medicare Part B Drug Payment Limits, 2024 Q1 to 2026 Q1 editions",
+        "CMS OPPS Addendum B, October 2025 edition",
+        "CDC/NCHS ICD-10-CM, April 1, 2026 edition",
         "Edition",
         "codefolio 0.1.0",
     ]
@@ -83,7 +86,7 @@ def test_contents_link_every_section_in_order(j9306: Publication, j9306_page: El
     toc = j9306_page.find("nav", class_="toc")
     entries = [(a.attrs["href"], a.text) for a in toc.iter("a")]
     expected = [(f"#sec-{s.id}", s.title) for s in all_sections(j9306.sections)]
-    assert entries == [*expected, ("#sources", "Sources")]
+    assert entries == expected
     ids = {e.attrs.get("id") for e in j9306_page.iter()}
     assert all(href[1:] in ids for href, _ in entries)
     headings = [
@@ -164,11 +167,17 @@ def test_modifiers_and_taxonomies_are_tables(j9306_page: Element) -> None:
 def test_missing_data_is_a_visible_callout(j9306: Publication, j9306_page: Element) -> None:
     callouts = j9306_page.find_all(role="note")
     assert len(callouts) == len(j9306.missing) == 3
-    assert {c.text for c in callouts} == {MISSING_TEXT}
+    # Each keeps its label: the reader sees what is missing, not only that something is.
+    assert [c.text for c in callouts] == [
+        f"{block.label}: {MISSING_TEXT}" for block in j9306.missing
+    ]
+    assert {c.find("span", class_="missing-text").text for c in callouts} == {MISSING_TEXT}
     assert all("missing" in (c.attrs["class"] or "") for c in callouts)
     section = j9306_page.find("section", id="sec-payer-2")
     assert section.find("h3").text == "Blue Cross Blue Shield"
-    assert section.find(role="note").text == MISSING_TEXT
+    assert section.find(role="note").text == (
+        f"Coverage details for Blue Cross Blue Shield: {MISSING_TEXT}"
+    )
 
 
 def test_callout_is_an_aside(j9306_page: Element) -> None:
@@ -176,25 +185,78 @@ def test_callout_is_an_aside(j9306_page: Element) -> None:
     assert aside.own_text.startswith("Note: This publication is a coding reference")
 
 
-def test_sources_are_numbered_footnotes_in_order_of_first_use(
+def marks_of(element: Element) -> list[str]:
+    """The reference numbers one source marker of `element` points to."""
+    [sup] = [e for e in element.children if isinstance(e, Element) and e.tag == "sup"]
+    return [a.attrs["href"] or "" for a in sup.iter("a")]
+
+
+def test_each_statement_has_at_most_one_source_marker(j9306_page: Element) -> None:
+    main = j9306_page.find("main")
+    for element in main.iter():
+        markers = [c for c in element.children if isinstance(c, Element) and c.tag == "sup"]
+        assert len(markers) <= 1, element
+    assert [sup for td in main.iter("td") for sup in td.iter("sup")] == []
+    for section in main.iter("section"):
+        own = [sup for sup in section.iter("sup") if "src" in (sup.attrs["class"] or "")]
+        blocks = [e for e in section.iter() if e.tag in ("p", "li", "table")]
+        assert len(own) <= len(blocks)
+    # 262 markers before sources were grouped (one per cited field); now at most one per
+    # paragraph, list item or table source line.
+    statements = [e for e in main.iter() if e.tag in ("p", "li")]
+    assert len(main.find_all("sup", class_="src")) <= len(statements)
+
+
+def test_markers_point_to_numbered_references_in_words(
     j9306: Publication, j9306_page: Element
 ) -> None:
-    notes = j9306_page.find("footer", id="sources").find("ol").find_all("li")
-    assert [n.attrs["id"] for n in notes] == [f"fn-{i}" for i in range(1, len(notes) + 1)]
-    # Every source the publication cites, once each.
-    assert sorted(n.text for n in notes) == sorted(str(ref) for ref in j9306.sources)
-    assert [n.text for n in notes[:3]] == [
-        "input.code",
-        "input.descriptor",
-        "input.drug.generic_name",
+    references = j9306_page.find("section", id="sec-references").find("ol", class_="references")
+    items = references.find_all("li")
+    assert [li.attrs["id"] for li in items] == [f"ref-{i}" for i in range(1, len(items) + 1)]
+    assert [li.text for li in items[:4]] == [
+        "Input record: J9306, record format codefolio/1",
+        "Data set: CMS HCPCS Level II, October 2025 edition",
+        "Data set: CMS Place of Service Code Set, May 2, 2024 edition",
+        "Data set: CMS ASP NDC-HCPCS Crosswalk, 2026 Q1 edition",
     ]
-    first = j9306_page.find("section", id="sec-summary").find("p")
-    assert [a.attrs["href"] for a in first.iter("a")] == ["#fn-1", "#fn-2"]
-    marks = {a.attrs["href"] for sup in j9306_page.iter("sup") for a in sup.iter("a")}
-    assert marks == {f"#fn-{i}" for i in range(1, len(notes) + 1)}
-    admin_row = j9306_page.find("section", id="sec-pairings").find("tbody").find("tr")
-    number = admin_row.find("a").text
-    assert notes[int(number) - 1].text == "input.administration_codes[0]"
+    # One entry per data set edition and per rule: no internal ids, no field paths.
+    assert len(items) == 1 + len(j9306.datasets) + len(
+        {ref for ref in j9306.sources if ref.kind == "rule"}
+    )
+    for li in items:
+        assert not re.search(r"@|input\.|dataset:|rule:|\w+_\w+|\[\d+\]", li.text), li.text
+    hrefs = {a.attrs["href"] for sup in j9306_page.iter("sup") for a in sup.iter("a")}
+    assert hrefs <= {f"#ref-{i}" for i in range(1, len(items) + 1)}
+    as_of, summary = j9306_page.find("section", id="sec-summary").find_all("p")[:2]
+    assert as_of.find_all("sup") == []  # the as-of date is the publication's own
+    assert marks_of(summary) == ["#ref-1", "#ref-3"]  # the input record, the POS code set
+
+
+def test_tables_name_their_sources_in_one_line_under_them(j9306_page: Element) -> None:
+    lines = [p.own_text for p in j9306_page.find_all("p", class_="table-source")]
+    assert len(lines) == len(j9306_page.find_all("table"))
+    assert "Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J9306." in lines
+    assert (
+        "Source: CMS ASP Medicare Part B Drug Payment Limits, 2024 Q1 to 2026 Q1 editions, "
+        "row J9306."
+    ) in lines
+    assert (
+        "Source: the input record; NUCC Health Care Provider Taxonomy, version 25.1, rows "
+        "207RX0202X and 207RH0003X."
+    ) in lines
+    mue = j9306_page.find("section", id="sec-benchmarks").find("p", class_="table-source")
+    assert marks_of(mue) == ["#ref-5"]
+
+
+def test_field_level_sources_wait_in_a_closed_details_element(
+    j9306: Publication, j9306_page: Element
+) -> None:
+    details = j9306_page.find("footer", id="field-sources").find("details")
+    assert "open" not in details.attrs
+    shown = [code.text for code in details.iter("code")]
+    assert sorted(shown) == sorted(str(ref) for ref in j9306.sources)
+    style = j9306_page.find("style").text
+    assert ".field-sources { display: none; }" in style  # print shows the References only
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -270,8 +332,8 @@ def test_table_chart_is_an_inline_svg_bar_chart() -> None:
 def test_header_lists_data_set_editions() -> None:
     header = page_of(chart_publication()).find("header", class_="masthead")
     assert [dd.text for dd in header.iter("dd")] == [
-        "ASP pricing file, edition 2026-Q2 (CMS)",
-        "HCPCS Level II, edition 2026-04 (CMS)",
+        "CMS ASP pricing file, version 2026-Q2",
+        "CMS HCPCS Level II, April 2026 edition",
         "codefolio 0.1.0",
     ]
     assert header.find_all("p", class_="descriptor") == []
@@ -279,7 +341,7 @@ def test_header_lists_data_set_editions() -> None:
 
 def test_only_the_table_with_a_chart_draws_one(j9306_page: Element) -> None:
     [svg] = j9306_page.find_all("svg")
-    assert "17.012 USD per 1 MG" in svg.text
+    assert "17.012 USD per 1 mg" in svg.text
     assert page_of(publish({"code": "96413"})).find_all("svg") == []
 
 

@@ -52,9 +52,9 @@ def test_every_section_title_is_in_the_text(j9306: Publication, text: str) -> No
     [
         "HCPCS Level II J9306: Injection, pertuzumab, 1 mg",
         "Descriptor: Injection, pertuzumab, 1 mg",
-        "HCPCS Level II, edition 2025-10 (CMS)",
+        "CMS HCPCS Level II, October 2025 edition",
         "Medical Oncology Physician",
-        "$17.012 per 1 MG for the 2026q1 quarter",
+        "$17.012 per 1 mg for the 2026q1 quarter",
         "Generic name: pertuzumab",
         "Brand names: Perjeta",
         "one unit of J9306 = 1 mg",
@@ -63,19 +63,35 @@ def test_every_section_title_is_in_the_text(j9306: Publication, text: str) -> No
         "Worked example, Loading dose: 840 mg ÷ 1 mg = 840 units",
         "J9306-JZ × 840 units",
         "N4 50242014501 ML 28",
-        "JW Drug amount discarded/not administered to any patient",
+        "JW Drug amount discarded/",
         "207RX0202X",
         "Prior authorization: Required",
         "96413 CPT First hour of the intravenous chemotherapy infusion",
         "Typical units per loading dose 840",
         "FL 42, Revenue code: 0636",
         "C50.011",
-        "input.administration_codes[0]",
+        "Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J9306.",
+        "Data set: CMS ASP Medicare Part B Drug Payment Limits, 2024 Q1 to 2026 Q1 editions",
         "codefolio 0.1.0",
     ],
 )
 def test_key_facts_are_in_the_text(text: str, fact: str) -> None:
     assert fact in text
+
+
+def test_field_level_sources_are_left_out_of_print(text: str) -> None:
+    assert "input.administration_codes[0]" not in text
+    assert "dataset:" not in text and "Field-level sources" not in text
+
+
+def page_size(data: bytes) -> tuple[float, float]:
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+def test_pages_are_us_letter_unless_a4_is_asked_for(j9306: Publication) -> None:
+    assert page_size(render(j9306, "pdf")) == (612, 792)  # 8.5 x 11 in, in points
+    assert page_size(render(j9306, "pdf", paper="a4")) == (595, 842)  # 210 x 297 mm
 
 
 def test_missing_data_sentence_appears_once_per_gap(j9306: Publication, text: str) -> None:

@@ -105,8 +105,28 @@ def test_publication_page_loads_cleanly(page: Page, site_url: str) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     callout = page.locator(".missing[role=note]").first
     assert callout.is_visible()
-    assert callout.inner_text() == "Data not available in the input."
+    assert callout.inner_text() == (
+        "Coverage details for Blue Cross Blue Shield: Data not available in the input."
+    )
     assert page.locator("table caption").first.is_visible()
+    # Each table names its sources in one visible line; markers sit outside the cells.
+    mue = page.locator("#sec-benchmarks .table-source").first
+    assert mue.is_visible()
+    assert mue.inner_text().startswith(
+        "Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J9306."
+    )
+    assert page.locator(".table-source").count() == page.locator("table").count()
+    assert page.locator("td sup").count() == 0
+    # A heading's only table does not repeat it as a visible caption.
+    box = page.locator("#sec-modifiers caption").bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1
+    # Field-level sources stay folded until asked for.
+    assert not page.locator("#field-sources code").first.is_visible()
+    page.locator("#field-sources summary").click()
+    assert page.locator("#field-sources code").first.is_visible()
+    page.locator("#sec-summary sup.src a").first.click()
+    assert page.url.endswith("#ref-1")
+    assert page.locator("#ref-1").inner_text() == "Input record: J9306, record format codefolio/1"
     page.get_by_role("link", name="Common Billing Pairings").click()
     assert page.url.endswith("#sec-pairings")
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -18,6 +18,7 @@ from codefolio.fileio import write_atomic
 from codefolio.records import load_records
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
+from codefolio.render.html import Paper
 from codefolio.validation import check_record
 
 
@@ -35,17 +36,18 @@ def build_publications(
     formats: Sequence[str],
     as_of: date | None = None,
     report: Callable[[Problem], None] | None = None,
+    paper: Paper = "letter",
 ) -> list[BuiltFile]:
     """Write `out_dir/<code>.<fmt>` for every record and format; return what was written.
 
     Each record is composed once, as of `as_of` (default today), and that one Publication is
-    rendered in every format; `report` is handed every warning, located.
+    rendered in every format (PDF pages on `paper`); `report` is handed every warning, located.
     """
     outputs: list[tuple[str, str, Path, bytes]] = []
     for publication in compose_records(record_paths, as_of, report):
         code = publication.code
         for fmt in formats:
-            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt)))
+            outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt, paper)))
     if out_dir.exists() and not out_dir.is_dir():
         raise RenderError(f"{out_dir}: output path exists and is not a directory")
     built = []

@@ -282,6 +282,8 @@ def _run(
 
     The pool gets batches of records, a few per worker, so each message carries real work
     and the last batches still spread over every worker."""
+    if not todo:
+        return
     if pool is None:
         from codefolio.catalog.worker import publish
 
@@ -386,12 +388,14 @@ def _drop_missing(
 
 def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
     """The index and its assets: all of them, or only those missing."""
-    from codefolio.catalog.site import site_assets, stream_index
-
     if everything or not (out_dir / "index.html").is_file():
+        from codefolio.catalog.site import stream_index
+
         rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
         write_atomic_text(out_dir / "index.html", stream_index(rows))
     if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
+        from codefolio.catalog.site import site_assets
+
         for name, data in site_assets().items():
             write_atomic(out_dir / name, data)
 

@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 
 from codefolio.cli.catalog import catalog_app, scaffold
+from codefolio.cli.help import readable_help
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
+    PaperName,
     as_of_date,
     err,
     fail,
@@ -27,7 +29,8 @@ from codefolio.errors import CodefolioError, RecordError
 
 app = typer.Typer(
     name="codefolio",
-    help="Publish billing-code reference guides from one input record per code.",
+    help="Publish billing-code reference guides from one input record per code.\n\n"
+    "Example: `codefolio build examples/J9306.yaml -o out --format md,html,pdf`",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -73,11 +76,17 @@ def build(
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
     as_of: AsOfOption = None,
+    paper: Annotated[
+        PaperName, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
+    ] = "letter",
 ) -> None:
-    """Build one publication per record: OUTPUT/<code>.<format>.
+    """Build one publication per record: OUTPUT/CODE.FORMAT for each format.
 
     Every record is checked first; if any is invalid nothing is written. Warnings are
-    printed with their file and line, and shown in each publication's Review notes.
+    printed with their file and line, and shown in each publication's Review notes. PDF
+    pages are US Letter unless --paper a4.
+
+    Example: `codefolio build examples/J9306.yaml -o out --format md,html,pdf`
     """
     from rich.table import Table
 
@@ -87,7 +96,7 @@ def build(
     try:
         open_store()  # shows a spinner when the first use builds the store
         built = build_publications(
-            records, output, parse_formats(formats), as_of_date(as_of), report=warn
+            records, output, parse_formats(formats), as_of_date(as_of), report=warn, paper=paper
         )
     except CodefolioError as error:
         raise fail(error) from None
@@ -116,6 +125,8 @@ def validate(
     Prints every error (unknown codes, bad fields), every warning (terminated codes, input
     that differs from a data set) and the required elements missing from each record.
     Exits 1 when any record has an error; warnings and missing elements are not errors.
+
+    Example: `codefolio validate examples/*.yaml --as-of 2026-01-01`
     """
     from codefolio.validation import validate_files
 
@@ -165,6 +176,8 @@ def site(
 
     The site is built in a temporary folder and swapped in, so a failed build leaves the
     previous site as it was.
+
+    Example: `codefolio site examples -o site`
     """
     from codefolio.catalog import build_site
 
@@ -182,10 +195,16 @@ def site(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema that every JSON publication (--format json) validates against."""
+    """Print the JSON Schema that JSON publications (--format json) validate against.
+
+    Example: `codefolio schema > publication.schema.json`
+    """
     from codefolio.render.json import publication_schema
 
     typer.echo(json.dumps(publication_schema(), indent=2, ensure_ascii=False))
+
+
+readable_help(app)
 
 
 def main() -> None:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 catalog_app = typer.Typer(
-    help="Build whole catalogues: many records into publications, an index and a report.",
+    help="Build whole catalogues: many records into publications, an index and a report.\n\n"
+    "Example: `codefolio catalog build examples -o catalog`",
     no_args_is_help=True,
 )
 
@@ -77,16 +78,21 @@ def build_command(
             "--jobs",
             "-j",
             min=1,
+            metavar="N",
             help="Worker processes (default: one per CPU).",
             show_default=False,
         ),
     ] = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Build every record of SOURCE into DIR: publications, index.html and the report.
+    """Build every record of SOURCE into DIR: publications, an index and a report.
+
+    DIR receives each record's publications in every format, index.html and report.html.
 
     Unchanged publications are skipped; a failing record does not stop the others, and
     all failures are listed at the end (exit 1).
+
+    Example: `codefolio catalog build examples -o catalog --format md,html,pdf`
     """
     from codefolio.catalog.build import build_catalog
     from codefolio.render import parse_formats
@@ -145,10 +151,12 @@ def scaffold(
         bool, typer.Option("--force", help="Overwrite records that already exist.")
     ] = False,
 ) -> None:
-    """Write starter records (DIR/<code>.yaml) prefilled from the reference data.
+    """Write starter records (DIR/CODE.yaml) prefilled from the reference data.
 
     Fills the HCPCS descriptor, the drug name it plainly states, its billing unit and the
     NDC packages of the latest ASP crosswalk; an existing record is kept unless --force.
+
+    Example: `codefolio scaffold --codes J9000-J9999 -o records`
     """
     from codefolio.catalog.scaffold import scaffold_records
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 
 from codefolio.errors import CodefolioError
 from codefolio.refdata import ReferenceData, open_reference_data
+from codefolio.render import FORMATS
 
-FORMAT_NAMES = ("md", "txt", "html", "pdf", "json")
-"""The keys of `codefolio.render.RENDERERS`, named here so that a command's help does not
-load every renderer (a test keeps the two equal)."""
+PaperName = Literal["letter", "a4"]
+"""`codefolio.render.html.Paper`, named here so that a command's help does not load the HTML
+renderer (a test keeps the two equal)."""
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -24,7 +25,7 @@ FormatsOption = Annotated[
         "--format",
         "-f",
         metavar="FORMATS",
-        help=f"Comma-separated formats: {', '.join(FORMAT_NAMES)}.",
+        help=f"Comma-separated formats: {', '.join(FORMATS)}.",
     ),
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""

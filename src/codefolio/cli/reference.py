@@ -14,7 +14,8 @@ from codefolio.refdata.report import CodeReport, report_code
 
 refdata_app = typer.Typer(
     name="refdata",
-    help="Manage the embedded reference data store (HCPCS, POS, NUCC, MUE, ASP, OPPS).",
+    help="Manage the embedded reference data store (HCPCS, POS, NUCC, MUE, ASP, OPPS).\n\n"
+    "Example: `codefolio refdata info`",
     no_args_is_help=True,
 )
 
@@ -57,10 +58,13 @@ def lookup(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Show what the shipped reference data sets hold for one code, with their editions.
+    """Show what the shipped reference data sets hold for one code.
 
-    A HCPCS or CPT code also shows its MUE per setting, latest ASP payment limit, OPPS
-    rate and NDC packages. Exits 1 for an unknown code, naming the nearest known ones.
+    Each fact comes with its data set edition. A HCPCS or CPT code also shows its MUE per
+    setting, latest ASP payment limit, OPPS rate and NDC packages. Exits 1 for an unknown
+    code, naming the nearest known ones.
+
+    Example: `codefolio lookup J9306`
     """
     try:
         report = report_code(open_store(), code, kind)
@@ -79,7 +83,10 @@ def lookup(
 
 @refdata_app.command("build")
 def refdata_build() -> None:
-    """Rebuild the reference data store now; print its path, row counts and build time."""
+    """Rebuild the reference data store now; print its path, row counts and time.
+
+    Example: `codefolio refdata build`
+    """
     try:
         with err.status("Building the reference data store…"):
             report = rebuild_reference_data()
@@ -93,7 +100,10 @@ def refdata_build() -> None:
 
 @refdata_app.command("info")
 def refdata_info() -> None:
-    """List the shipped data sets: publisher, edition(s), effective date and files."""
+    """List the shipped data sets: publisher, edition(s), effective date and files.
+
+    Example: `codefolio refdata info`
+    """
     try:
         ref = open_store()
     except CodefolioError as error:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from codefolio.billing.mue import MUE_SETTINGS
-from codefolio.compose.common import join_words, optional_missing, sentence, src
+from codefolio.compose.common import join_words, optional_missing, per_unit, sentence, src
 from codefolio.compose.facts import ReferenceFacts, cite
 from codefolio.compose.model import (
     MISSING_TEXT,
@@ -93,8 +93,8 @@ def _asp_for(limits: list[AspLimit], as_of: date, stale: Staleness | None) -> Pa
     limit = earlier[-1] if earlier else limits[0]
     assert limit.payment_limit is not None
     text = (
-        f"{dollars(limit.payment_limit)} per {limit.dosage} for the {limit.quarter} quarter "
-        f"(effective {_effective(limit)})"
+        f"{dollars(limit.payment_limit)} per {per_unit(limit.dosage)} for the "
+        f"{limit.quarter} quarter (effective {_effective(limit)})"
     )
     fields = ["payment_limit", "dosage"]
     if limit.coinsurance_percent is not None:
@@ -127,7 +127,7 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
                     limit.quarter,
                     _effective(limit),
                     dollars(limit.payment_limit) if limit.payment_limit is not None else "",
-                    limit.dosage,
+                    per_unit(limit.dosage),
                     f"{limit.coinsurance_percent}%"
                     if limit.coinsurance_percent is not None
                     else "not given",
@@ -137,7 +137,7 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
             for limit in limits
         ],
         chart=Chart(
-            unit=f"USD per {limits[-1].dosage}",
+            unit=f"USD per {per_unit(limits[-1].dosage)}",
             points=[
                 ChartPoint(label=limit.quarter, value=limit.payment_limit)
                 for limit in comparable
@@ -149,12 +149,13 @@ def _asp_history(limits: list[AspLimit]) -> list[Block]:
     if not left_out:
         return [table]
     quarters = join_words([limit.quarter for limit in left_out])
-    earlier = join_words(sorted({limit.dosage for limit in left_out}))
+    earlier = join_words(sorted({per_unit(limit.dosage) for limit in left_out}))
+    latest_unit = per_unit(limits[-1].dosage)
     note = Callout(
         tone="caution",
         text=f"The billing unit changed: {quarters} priced per {earlier}, the "
-        f"other quarters per {limits[-1].dosage}; the chart shows only the quarters priced per "
-        f"{limits[-1].dosage}.",
+        f"other quarters per {latest_unit}; the chart shows only the quarters priced per "
+        f"{latest_unit}.",
         sources=[ref for limit in limits for ref in cite(limit, "dosage")],
     )
     return [table, note]

@@ -199,9 +199,7 @@ def _hospital_modifiers(
         blocks.append(
             Paragraph(
                 label="Place of Service 19 (off-campus department)",
-                text="every line of the claim, drug and administration lines alike, also carries "
-                "PO (excepted department) or PN (non-excepted department). "
-                + require_rule("opps-off-campus-po-pn").statement,
+                text=require_rule("opps-off-campus-po-pn").statement,
                 sources=[*_site_refs(off_campus), cite_rule("opps-off-campus-po-pn")],
             )
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from codefolio.compose.model import BulletList, ListItem, Missing, SourceRef
 from codefolio.records.model import CodeRecord
@@ -36,6 +38,23 @@ def join_words(words: Sequence[str]) -> str:
 def format_amount(amount: Decimal) -> str:
     """840 not 840.0 or 8.4E+2; 0.1 stays 0.1."""
     return format(amount.normalize(), "f")
+
+
+def long_date(day: date) -> str:
+    """`April 1, 2026`: the date written out, never `04/01/2026` or `01/04/2026`."""
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+# Mass and volume units as US drug labels write them; the CMS ASP files print them in capitals.
+_UNIT_SPELLING: Final = {"MG": "mg", "MCG": "mcg", "G": "g", "GM": "g", "ML": "mL"}
+
+
+def per_unit(dosage: str) -> str:
+    """A billing unit as a data set writes it (`1 MG`, `0.5 ML`) as a label would (`1 mg`,
+    `0.5 mL`); any other unit (`1 IU`, `per dose`) stays as written."""
+    amount, _, word = " ".join(dosage.split()).partition(" ")
+    spelled = _UNIT_SPELLING.get(word.upper())
+    return f"{amount} {spelled}" if spelled and amount[:1].isdigit() else dosage
 
 
 def paragraphs(text: str) -> list[str]:

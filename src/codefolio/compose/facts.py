@@ -52,7 +52,7 @@ class ReferenceFacts:
     as_of: date
     """The date the publication is true for: rules in force and data set editions by it."""
     policy_modifiers: dict[str, Modifier]
-    """JW, JZ, TB, PO and PN from the HCPCS file: the modifiers billing rules name."""
+    """JW, JZ, JG, TB, PO and PN from the HCPCS file: the modifiers billing rules name."""
     mue_settings: frozenset[str]
     """The MUE tables of the record's sites (practitioner for the office, outpatient hospital
     for POS 19 and 22); both when the record names neither."""
@@ -70,7 +70,7 @@ class ReferenceFacts:
         return next((row for row in self.ndc_packages if row.ndc11 == ndc11), None)
 
 
-POLICY_MODIFIERS = ("JW", "JZ", "TB", "PO", "PN")
+POLICY_MODIFIERS = ("JW", "JZ", "JG", "TB", "PO", "PN")
 
 
 def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> ReferenceFacts:

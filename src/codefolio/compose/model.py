@@ -48,6 +48,8 @@ class ListItem(_Node):
 class BulletList(_Node):
     type: Literal["list"] = "list"
     items: list[ListItem]
+    ordered: bool = False
+    """Numbered items, as the References section's, which source markers point to."""
 
 
 class Row(_Node):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from codefolio.compose import rules
-from codefolio.compose.common import code_phrase, join_words, missing, sentence, src
+from codefolio.compose.common import (
+    join_words,
+    long_date,
+    missing,
+    sentence,
+    src,
+)
 from codefolio.compose.facts import ReferenceFacts, cite, descriptor_of, sites_phrase
 from codefolio.compose.model import Block, BulletList, ListItem, Paragraph, Section
 from codefolio.compose.rules import cite_rule
@@ -24,9 +30,11 @@ def compose_overview(record: CodeRecord, facts: ReferenceFacts) -> Section:
     blocks: list[Block] = []
     descriptor = descriptor_of(record, facts)
     if descriptor:
+        # Labelled, not a sentence: the title above already reads `<code>: <descriptor>`.
         blocks.append(
             Paragraph(
-                text=f"{code_phrase(record)} represents: {sentence(descriptor.text)}",
+                label="Descriptor",
+                text=descriptor.text,
                 sources=[*src("code"), *descriptor.sources],
             )
         )
@@ -133,4 +141,4 @@ def _coded(code: str | None, meaning: str | None) -> str | None:
 
 
 def _date(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+    return long_date(value) if value else None

@@ -7,11 +7,12 @@ from datetime import date
 
 from codefolio import __version__
 from codefolio.compose.benchmarks import compose_benchmarks
+from codefolio.compose.citations import section_sources
 from codefolio.compose.claims import compose_claims
 from codefolio.compose.diagnoses import compose_diagnoses
 from codefolio.compose.documentation import compose_documentation
 from codefolio.compose.facts import descriptor_of, gather_facts
-from codefolio.compose.model import Block, Publication, Section, SourceRef
+from codefolio.compose.model import Publication, SourceRef
 from codefolio.compose.overview import compose_overview
 from codefolio.compose.pairings import compose_pairings
 from codefolio.compose.payers import compose_payers
@@ -84,25 +85,6 @@ def _drug_names(record: CodeRecord) -> list[str]:
     if drug is None:
         return []
     return ([drug.generic_name] if drug.generic_name else []) + list(drug.brand_names)
-
-
-def section_sources(section: Section) -> Iterator[SourceRef]:
-    """Every source a section and its subsections cite, in reading order."""
-    for block in section.blocks:
-        yield from block_sources(block)
-    for sub in section.subsections:
-        yield from section_sources(sub)
-
-
-def block_sources(block: Block) -> Iterator[SourceRef]:
-    if block.type in ("paragraph", "callout"):
-        yield from block.sources
-    elif block.type == "list":
-        for item in block.items:
-            yield from item.sources
-    elif block.type == "table":
-        for row in block.rows:
-            yield from row.sources
 
 
 def _unique(refs: Iterator[SourceRef]) -> list[SourceRef]:

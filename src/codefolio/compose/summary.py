@@ -24,15 +24,8 @@ def compose_summary(
     work: BillingWork,
 ) -> Section:
     """`body`: the composed sections after this one, so the summary says what they hold."""
-    descriptor = descriptor_of(record, facts)
-    blocks: list[Block] = [
-        Paragraph(
-            text=title_of(record, facts),
-            sources=[*src("code"), *(descriptor.sources if descriptor else [])],
-        ),
-        as_of_paragraph(facts, staleness),
-        _what_it_is(record, facts),
-    ]
+    # The title is the page's heading; the summary opens with the date it is true for.
+    blocks: list[Block] = [as_of_paragraph(facts, staleness), _what_it_is(record, facts)]
     if record.payers:
         names = [payer.name for payer in record.payers]
         blocks.append(
@@ -42,7 +35,7 @@ def compose_summary(
             )
         )
     blocks.append(Paragraph(text=_coverage(body)))
-    blocks.append(Paragraph(text=_gaps(record, gaps, _unquantified(work))))
+    blocks.append(Paragraph(text=_gaps(record, gaps, _unquantified(work), body)))
     if record.audience:
         blocks.append(
             Paragraph(
@@ -129,9 +122,16 @@ def _unquantified(work: BillingWork) -> list[str]:
     )
 
 
-def _gaps(record: CodeRecord, gaps: list[MissingElement], unquantified: list[str]) -> str:
+def _gaps(
+    record: CodeRecord, gaps: list[MissingElement], unquantified: list[str], body: list[Section]
+) -> str:
+    """The required elements the record lacks, and every other element a section below says
+    is missing, so the summary and the sections never disagree."""
     text = f"Where a required input element is missing, the publication says “{MISSING_TEXT}”"
-    if not gaps and not unquantified:
+    named = {gap.field for gap in gaps}
+    shown = [block for section in body for block in section.missing]
+    optional = [block.label for block in shown if block.element not in named]
+    if not gaps and not unquantified and not optional:
         return text
     parts = [gap.label for gap in gaps if gap.payer is None]
     if unquantified:
@@ -139,6 +139,7 @@ def _gaps(record: CodeRecord, gaps: list[MissingElement], unquantified: list[str
     payers = [gap.payer for gap in gaps if gap.payer is not None]
     if payers:
         parts.append(f"coverage details for {join_words(payers)}")
+    parts += [label[:1].lower() + label[1:] for label in dict.fromkeys(optional)]
     return f"{text} Not available in the input for {record.code}: {join_words(parts)}."
 
 

@@ -1,18 +1,26 @@
 """Publication -> one self-contained HTML page: inline CSS, no scripts, no network requests.
 
-Sources become numbered footnotes in order of first use; a table with a chart also gets an
-inline SVG bar chart. The template only lays out what the Publication says.
+Each statement carries one source marker pointing to the numbered References (input
+record, data set editions, rules); a table names its sources in one line under it, and the
+precise field-level sources wait in a collapsed details element. A table with a chart also
+gets an inline SVG bar chart. The template only lays out what the Publication says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final, Literal
 
-from codefolio.compose.model import Chart, Publication, Section, SourceRef
-from codefolio.compose.publication import section_sources
+from codefolio.compose.citations import Citations, edition_name
+from codefolio.compose.common import long_date
+from codefolio.compose.model import Chart, Publication
+from codefolio.render.inline import is_segment, is_token, repeats_heading
 from codefolio.render.templating import render_template
+
+Paper = Literal["letter", "a4"]
+PAPER_SIZES: Final[dict[str, str]] = {"letter": "letter", "a4": "A4"}
+"""Paper name (the `--paper` choice) -> CSS `@page` size; US Letter unless asked."""
 
 # Chart layout in px: each point is a label line with its bar below, so long labels never clip.
 _LABEL_HEIGHT = 18
@@ -20,29 +28,6 @@ _BAR_HEIGHT = 18
 _ROW_GAP = 10
 _PLOT_WIDTH = 420
 _VALUE_WIDTH = 160
-
-
-@dataclass(frozen=True)
-class Footnote:
-    number: int
-    text: str
-
-
-class Footnotes:
-    """Each distinct source gets a number, in the order the page first cites it."""
-
-    def __init__(self, sections: Iterable[Section]) -> None:
-        self._numbers: dict[SourceRef, int] = {}
-        for ref in (ref for section in sections for ref in section_sources(section)):
-            self._numbers.setdefault(ref, len(self._numbers) + 1)
-
-    def marks(self, sources: Iterable[SourceRef]) -> list[int]:
-        """The footnote numbers of one statement's sources, each once, ascending."""
-        return sorted({self._numbers[ref] for ref in sources})
-
-    @property
-    def notes(self) -> list[Footnote]:
-        return [Footnote(number, str(ref)) for ref, number in self._numbers.items()]
 
 
 @dataclass(frozen=True)
@@ -89,15 +74,24 @@ def chart_view(chart: Chart) -> ChartView:
     )
 
 
-def render_html_page(publication: Publication) -> str:
-    """The page as text; the PDF renderer typesets the same page."""
-    footnotes = Footnotes(publication.sections)
+def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
+    """The page as text; the PDF renderer typesets the same page on `paper`."""
+    citations = Citations(publication)
     return render_template(
         "publication.html.j2",
         publication=publication,
-        marks=footnotes.marks,
-        footnotes=footnotes.notes,
+        marks=citations.numbers,
+        # Markers link to the References section; a page without one shows no markers.
+        has_references=any(section.id == "references" for section in publication.sections),
+        source_line=citations.source_line,
+        field_sources=citations.grouped(citations.sources),
+        edition_name=edition_name,
+        long_date=long_date,
+        is_segment=is_segment,
+        is_token=is_token,
+        repeats_heading=repeats_heading,
         chart_view=chart_view,
+        paper=PAPER_SIZES[paper],
     )
 
 
