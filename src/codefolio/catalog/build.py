@@ -132,7 +132,8 @@ def build_catalog(
         context = build_context(formats, as_of)
         read_at = time.time_ns()
         manifest = load_catalog_manifest(out_dir)
-        changed = manifest.context != context
+        changed = manifest.context != context  # what the index and report show
+        dirty = changed  # only the manifest: stamps that moved
         manifest.context = context
         # A full build: the workers start now, and load while the records are read here.
         pool = stack.enter_context(_pool(count)) if changed else None
@@ -143,7 +144,7 @@ def build_catalog(
         for unread in loaded.unread:
             entry = manifest.entries[unread.code].verified(out_dir)
             if entry is not None:
-                changed |= entry is not manifest.entries[unread.code]
+                dirty |= entry is not manifest.entries[unread.code]
                 manifest.entries[unread.code] = entry
                 _unchanged(result, unread.origin, entry, strict)
             else:
@@ -158,8 +159,9 @@ def build_catalog(
             if entry is None:
                 todo.append(item)
                 continue
+            changed |= entry.source != item.origin
             entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
-            changed |= entry != old
+            dirty |= entry != old
             manifest.entries[code] = entry
             _unchanged(result, item.origin, entry, strict)
         keys.update({item.record.code: record_key(context, item.record) for item in todo})
@@ -182,19 +184,16 @@ def build_catalog(
                 failure = _failure(item.origin, entry, outcome.error, strict)
                 result.fail(failure, _row(entry, "failed", failure.problems[:1]))
         result.removed = _drop_missing(manifest, loaded.codes, result.failures, out_dir)
-        changed |= bool(result.built or result.removed or saver.saved)
+        changed |= bool(result.built or result.removed)
         report_as_of = "" if result.failures else as_of.isoformat()
-        if changed or result.failures or manifest.report_as_of != report_as_of:
-            _write_site(manifest, out_dir, everything=True)
+        report = changed or bool(result.failures) or manifest.report_as_of != report_as_of
+        _write_site(manifest, out_dir, everything=changed)
+        if report or not all((out_dir / name).is_file() for name in REPORT_FILES):
             result.rows.sort(key=lambda row: (row.code or "", row.source))
             write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
+        if report or dirty:
             manifest.report_as_of = report_as_of
             manifest.save(out_dir)
-        else:
-            _write_site(manifest, out_dir, everything=False)
-            if not all((out_dir / name).is_file() for name in REPORT_FILES):
-                result.rows.sort(key=lambda row: (row.code or "", row.source))
-                write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
     return result
 
 
@@ -348,7 +347,6 @@ class _Saver:
     def __init__(self, manifest: CatalogManifest, out_dir: Path) -> None:
         self.manifest, self.out_dir = manifest, out_dir
         self.next = time.monotonic() + _SAVE_EVERY_SECONDS
-        self.saved = False
 
     def changed(self) -> None:
         """Save when due; a slow save (a large manifest) is repeated less often."""
@@ -357,7 +355,6 @@ class _Saver:
             self.manifest.save(self.out_dir)
             took = time.monotonic() - start
             self.next = start + max(_SAVE_EVERY_SECONDS, 10 * took)
-            self.saved = True
 
 
 def _remove_stale(out_dir: Path, old: Entry | None, new: Entry) -> None:
