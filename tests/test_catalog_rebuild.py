@@ -83,10 +83,12 @@ def test_a_touched_record_is_read_but_not_rebuilt(
 ) -> None:
     out = tmp_path / "out"
     build_catalog(records, out, ["md"], workers=1)
+    site = stamps(out, SITE[1:])
     os.utime(records / "J9306.yaml")
     read = count_reads(monkeypatch)
     result = build_catalog(records, out, ["md"], workers=1)
     assert (read, result.built) == ([records / "J9306.yaml"], [])
+    assert stamps(out, SITE[1:]) == site  # the index and report do not change
     # The new stamp is kept only once it has settled; then the file is not read again.
     an_hour_ago = time.time() - 3600
     os.utime(records / "J9306.yaml", (an_hour_ago, an_hour_ago))
