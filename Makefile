@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := examples/J9306.yaml examples/J9355.yaml
 OUT := out
 
-.PHONY: run test lint golden bench clean pdf-packages browser-packages apt-install
+.PHONY: run test fuzz lint golden bench clean pdf-packages browser-packages apt-install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,12 +28,21 @@ browser-packages:
 	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory \
 		apt-install PACKAGES="chromium chromium-driver"
 
+# Another apt or dpkg run (an unattended upgrade, a second make) holds the package lock for
+# a while: wait for it, up to APT_LOCK_WAIT seconds, instead of failing at once.
+APT_LOCK_WAIT ?= 600
+APT_GET := apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
+
 apt-install:
 	@echo "installing Debian packages: $(PACKAGES)"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES) >/dev/null
+	$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $(PACKAGES) >/dev/null
 
 test: $(STAMP) pdf-packages browser-packages
 	$(BIN)/python -m pytest
+
+# The fuzz tests with many examples each (make test runs a few).
+fuzz: $(STAMP) pdf-packages
+	CODEFOLIO_FUZZ=long $(BIN)/python -m pytest tests/test_fuzz_hostile.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from codefolio.catalog import manifest
-from codefolio.catalog.build import build_catalog
+from codefolio.catalog.build import CATALOG_MARKER, build_catalog
 from codefolio.catalog.manifest import MANIFEST_NAME
 from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.app import app
@@ -64,7 +64,7 @@ def test_build_writes_publications_index_report_and_manifest(records: Path, tmp_
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert names == sorted(
         [f"{code}.{fmt}" for code in ("J9000", "J9306", "J9355") for fmt in FORMATS]
-        + ["index.html", "report.html", "report.json", MANIFEST_NAME]
+        + ["index.html", "report.html", "report.json", MANIFEST_NAME, CATALOG_MARKER]
         + ["assets/site.css", "assets/site.js"]
     )
     index = parse_html((out / "index.html").read_text(encoding="utf-8"))

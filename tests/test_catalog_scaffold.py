@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from codefolio.catalog.scaffold import generic_name, parse_code_spec, scaffold_records
 from codefolio.cli.app import app
 from codefolio.errors import CatalogError
-from codefolio.refdata import open_reference_data
+from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.validation import validate_files
 
 runner = CliRunner()
@@ -75,6 +75,23 @@ def test_codes_not_in_the_hcpcs_file_are_reported_and_nothing_written_exits_1(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_codes_of_a_range_that_the_hcpcs_file_lacks_are_counted(
+    tmp_path: Path, refdata: ReferenceData
+) -> None:
+    codes = [f"J90{n:02d}" for n in range(100)]
+    lacking = [code for code in codes if refdata.hcpcs(code) is None]
+    assert 0 < len(lacking) < 100
+    result = runner.invoke(app, ["scaffold", "--codes", "J9000-J9099", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{len(lacking)} skipped: not in the shipped HCPCS file: {', '.join(lacking[:10])} "
+        f"and {len(lacking) - 10} more\n"
+    )
+    written = int(result.stdout.split(" ", 1)[0])
+    terminated = result.stdout.split("\n")[1].split(" ", 1)[0]
+    assert written + int(terminated) + len(lacking) == 100
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
@@ -86,8 +103,13 @@ def test_codes_not_in_the_hcpcs_file_are_reported_and_nothing_written_exits_1(
         ("J9999-J9000", "--codes 'J9999-J9000': the range ends before it starts"),
         (
             "96413",
-            "--codes '96413': '96413' is not a HCPCS Level II code (a letter and four digits, "
-            "such as J9306); write ranges as J9000-J9999",
+            "--codes '96413': '96413' is not a HCPCS Level II code (a letter from A to V and "
+            "four digits, such as J9306); write ranges as J9000-J9999",
+        ),
+        (
+            "X0000",
+            "--codes 'X0000': 'X0000' is not a HCPCS Level II code (a letter from A to V and "
+            "four digits, such as J9306); write ranges as J9000-J9999",
         ),
         (" , ", "--codes: no codes given; write e.g. J9000-J9999 or J9306,J9355"),
     ],

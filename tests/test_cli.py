@@ -161,7 +161,9 @@ def test_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
     out = tmp_path / "file" / "sub"
     code, _, stderr = run("build", str(EXAMPLES / "J9306.yaml"), "-o", str(out))
     assert code == 1
-    assert stderr == f"error: {out / 'J9306.md'}: cannot write: Not a directory\n"
+    assert stderr == (
+        f"error: {out / 'J9306.md'}: cannot write: Not a directory; nothing was written\n"
+    )
 
 
 def test_validate_valid_records() -> None:

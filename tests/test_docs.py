@@ -43,7 +43,7 @@ def test_every_cli_sub_command_is_documented_with_help() -> None:
 
 def test_every_make_target_in_the_readme_exists() -> None:
     documented = set(re.findall(r"`make (\w+)`", README))
-    assert documented == {"run", "test", "lint", "golden", "bench"}
+    assert documented == {"run", "test", "fuzz", "lint", "golden", "bench"}
     for target in documented:
         assert re.search(rf"^{target}:", MAKEFILE, flags=re.MULTILINE), target
 

@@ -202,7 +202,7 @@ def test_a_huge_sheet_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert messages(error) == [f"{path}: file is 185 bytes; a sheet may be at most 100 bytes"]
 
 
-def test_a_formula_cell_is_refused(tmp_path: Path) -> None:
+def test_a_formula_cell_fails_its_row(tmp_path: Path) -> None:
     workbook = Workbook()
     codes = workbook.active
     assert codes is not None
@@ -210,10 +210,10 @@ def test_a_formula_cell_is_refused(tmp_path: Path) -> None:
     codes.append(["J9306", '=HYPERLINK("http://example.invalid")'])
     path = tmp_path / "cat.xlsx"
     workbook.save(path)
-    with pytest.raises(RecordError) as error:
-        read_sheet(path)
-    assert messages(error) == [
-        f"{path}[Sheet]:2 column B: cell holds a formula; paste its value instead"
+    sheet = read_sheet(path)
+    assert sheet.rows == []
+    assert [str(p) for f in sheet.failures for p in f.problems] == [
+        f"{path}[Sheet]:2: column B holds a formula; paste its value instead"
     ]
 
 

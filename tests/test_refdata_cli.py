@@ -135,3 +135,30 @@ def test_refdata_info_lists_the_data_sets() -> None:
     for dataset_id in ("hcpcs", "pos", "nucc", "icd10cm", "mue", "asp", "asp-ndc", "opps"):
         assert f"│ {dataset_id} " in stdout
     assert "2024q1…2026q1" in stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["59"], ["59", "--kind", "modifier"], ["XS", "--kind", "modifier"]]
+)
+def test_cpt_modifiers_are_looked_up_by_number(args: list[str]) -> None:
+    code, stdout, stderr = run("lookup", *args)
+    assert (code, stderr) == (0, "")
+    if args[0] == "59":
+        assert stdout == (
+            "modifier 59\nnote: 59 is a CPT modifier (AMA CPT, Appendix A), which records may use "
+            "by number; its descriptor is in the AMA CPT code set and is not shipped (AMA "
+            "copyright)\n"
+        )
+    else:  # a HCPCS Level II modifier is still the HCPCS file's row
+        assert "hcpcs@" in stdout
+
+
+def test_a_place_of_service_that_is_also_a_cpt_modifier_says_so() -> None:
+    code, stdout, _ = run("lookup", "22")
+    assert code == 0
+    assert "On Campus-Outpatient Hospital" in stdout
+    assert stdout.endswith("note: 22 is also a CPT modifier; pass --kind modifier for it\n")
+    code, stdout, _ = run("lookup", "22", "--kind", "modifier")
+    assert (code, stdout.splitlines()[0]) == (0, "modifier 22")
+    code, _, stderr = run("lookup", "59", "--kind", "pos")
+    assert (code, stderr.startswith("error: unknown Place of Service code '59'")) == (1, True)

@@ -188,3 +188,19 @@ def test_a_store_is_checked_once_until_its_file_changes(
     os.utime(tmp_path / STORE_NAME)  # a new mtime: the file may have been altered
     open_in(tmp_path).close()
     assert checks == [tmp_path / STORE_NAME]
+
+
+def test_one_changed_byte_in_a_stored_descriptor_is_detected_and_rebuilt(tmp_path: Path) -> None:
+    ref = open_in(tmp_path)
+    official = ref.hcpcs("J9306")
+    assert official is not None
+    ref.close()
+    store = tmp_path / STORE_NAME
+    data = bytearray(store.read_bytes())
+    at = data.index(official.long_description.encode())
+    data[at] = ord("X")  # same size, still a sound SQLite file
+    store.write_bytes(bytes(data))
+    assert store_needs_build(tmp_path)
+    rebuilt = open_in(tmp_path)
+    assert rebuilt.build is not None
+    assert rebuilt.hcpcs("J9306") == official

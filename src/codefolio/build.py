@@ -50,14 +50,26 @@ def build_publications(
             outputs.append((code, fmt, out_dir / f"{code}.{fmt}", render(publication, fmt, paper)))
     if out_dir.exists() and not out_dir.is_dir():
         raise RenderError(f"{out_dir}: output path exists and is not a directory")
-    built = []
+    built: list[BuiltFile] = []
     for code, fmt, path, data in outputs:
         try:
             write_atomic(path, data)
         except OSError as exc:
-            raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise RenderError(_partly_written(path, exc, built, outputs)) from None
         built.append(BuiltFile(code, fmt, path, len(data)))
     return built
+
+
+def _partly_written(
+    path: Path, error: OSError, built: list[BuiltFile], outputs: list[tuple[str, str, Path, bytes]]
+) -> str:
+    """Which files a write that failed half-way (a full disk) did and did not leave."""
+    head = f"{path}: cannot write: {error.strerror or error}"
+    if not built:
+        return f"{head}; nothing was written"
+    written = ", ".join(str(item.path) for item in built)
+    missing = ", ".join(str(item[2]) for item in outputs[len(built) :])
+    return f"{head}; written: {written}; not written: {missing}"
 
 
 def compose_records(

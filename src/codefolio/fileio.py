@@ -1,8 +1,11 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic file writes (a reader sees the old file or the new one, never half of either) and
+bounded reads of input files."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,3 +47,43 @@ def write_atomic_text(path: Path, chunks: Iterable[str]) -> None:
     a large page never has to sit in memory whole."""
     with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
         handle.writelines(chunks)
+
+
+class UnreadableFile(ValueError):
+    """A file that is not read: not a regular file, or larger than the caller allows."""
+
+
+def read_limited(path: Path, limit: int, *, noun: str = "file") -> bytes:
+    """The bytes of the regular file at `path`, refusing anything else before reading it.
+
+    A device (a link to /dev/zero) would be read without end and a FIFO would block the
+    open, so the file is opened without blocking and checked to be a regular file; at most
+    `limit` bytes are read, however large the file claims or turns out to be.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(
+                f"is not a regular file (a device, FIFO or socket); a {noun} is a plain file"
+            )
+        if info.st_size > limit:
+            raise UnreadableFile(
+                f"file is {info.st_size:,} bytes; a {noun} may be at most {limit:,} bytes"
+            )
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise UnreadableFile(f"file is over {limit:,} bytes; a {noun} may be at most {limit:,}")
+        return data
+    finally:
+        os.close(fd)

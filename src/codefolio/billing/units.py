@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext, localcontext
 from fractions import Fraction
 from typing import Final
 
@@ -106,11 +107,28 @@ class BillingUnit:
 
 def format_quantity(amount: Decimal | Fraction, places: int = 3) -> str:
     """1000 -> "1,000"; 0.10 -> "0.1"; 10/3 -> "3.333"; never scientific notation."""
-    if isinstance(amount, Fraction):
-        amount = Decimal(amount.numerator) / Decimal(amount.denominator)
-    amount = amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    whole, _, fraction = f"{amount.normalize():f}".partition(".")
+    with _precision_for(amount, places):
+        whole, _, fraction = f"{round_half_up(amount, places).normalize():f}".partition(".")
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+def round_half_up(amount: Decimal | Fraction, places: int) -> Decimal:
+    """`amount` to `places` decimals, rounding half up, however many digits it has: the
+    product of a large dose and a fine billing unit can exceed the default 28 digits."""
+    with _precision_for(amount, places):
+        if isinstance(amount, Fraction):
+            amount = Decimal(amount.numerator) / Decimal(amount.denominator)
+        return amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def _precision_for(amount: Decimal | Fraction, places: int) -> AbstractContextManager[Context]:
+    """A decimal context precise enough for `amount`'s whole digits and `places` more."""
+    if isinstance(amount, Fraction):
+        bits = abs(amount.numerator).bit_length() - amount.denominator.bit_length()
+        whole_digits = max(bits, 0) * 30103 // 100000 + 2
+    else:
+        whole_digits = max(amount.adjusted(), 0) + 2 if amount.is_finite() else 0
+    return localcontext(prec=max(getcontext().prec, whole_digits + places + 2))
 
 
 def parse_billing_unit(descriptor: str) -> BillingUnit | None:

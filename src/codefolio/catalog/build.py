@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
 import os
 import re
@@ -25,6 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from codefolio.catalog.folder import check_own_folder, inside
 from codefolio.catalog.index import IndexRow
 from codefolio.catalog.manifest import (
     MANIFEST_NAME,
@@ -39,7 +41,7 @@ from codefolio.catalog.manifest import (
     record_key,
 )
 from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_report
-from codefolio.catalog.sources import Failure, Located, Unread, read_source
+from codefolio.catalog.sources import Failure, Located, Unread, check_source, read_source
 from codefolio.errors import CatalogError, RecordError
 from codefolio.fileio import write_atomic, write_atomic_text
 from codefolio.records import read_record
@@ -56,6 +58,9 @@ _BATCH_MOST = 32
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
 _TEMP = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _SITE_FILES = ("index.html", "assets/site.css", "assets/site.js")
+CATALOG_MARKER = ".codefolio-catalog"
+"""Written into every catalogue folder; only a folder holding it (or an empty one, or one an
+earlier codefolio left its manifest in) is ever written to."""
 
 
 class Progress(Protocol):
@@ -99,10 +104,14 @@ class CatalogResult:
     removed: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     rows: list[ReportRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How SOURCE was read, when a user should know (see `Source.notes`)."""
+    errors: list[str] = field(default_factory=list)
+    """Files of DIR beyond any one record's that could not be written or removed."""
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.errors
 
     def fail(self, failure: Failure, row: ReportRow) -> None:
         self.failures.append(failure)
@@ -127,7 +136,11 @@ def build_catalog(
     as_of = as_of or date.today()
     result = CatalogResult(out_dir)
     count = workers or os.cpu_count() or 1
+    check_source(source)  # before DIR is made: a SOURCE that is not there is refused
+    check_own_folder(out_dir, CATALOG_MARKER, "catalogue", MANIFEST_NAME)
     with _locked(out_dir), _collector_paused(), contextlib.ExitStack() as stack:
+        _mark(out_dir)
+        inside(out_dir, _SITE_FILES[-1])  # refuses an assets/ that links elsewhere
         _remove_temp_files(out_dir)
         context = build_context(formats, as_of)
         read_at = time.time_ns()
@@ -138,6 +151,7 @@ def build_catalog(
         # A full build: the workers start now, and load while the records are read here.
         pool = stack.enter_context(_pool(count)) if changed else None
         loaded = read_source(source, _unchanged_files(manifest) if not changed else None)
+        result.notes = loaded.notes
         for failure in loaded.failures:
             _unreadable(result, failure)
         todo: list[Located] = []
@@ -175,7 +189,7 @@ def build_catalog(
         for item, outcome in _run(job, todo, pool, count, progress):
             entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
             if outcome.error is None:
-                _remove_stale(out_dir, manifest.entries.get(entry.code), entry)
+                _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
                 manifest.entries[entry.code] = entry
                 result.built.append(entry.code)
                 result.rows.append(_row(entry, "built"))
@@ -183,17 +197,21 @@ def build_catalog(
             else:
                 failure = _failure(item.origin, entry, outcome.error, strict)
                 result.fail(failure, _row(entry, "failed", failure.problems[:1]))
-        result.removed = _drop_missing(manifest, loaded.codes, result.failures, out_dir)
+        result.removed = _drop_missing(manifest, loaded.codes, result, out_dir)
         changed |= bool(result.built or result.removed)
         report_as_of = "" if result.failures else as_of.isoformat()
         report = changed or bool(result.failures) or manifest.report_as_of != report_as_of
-        _write_site(manifest, out_dir, everything=changed)
+        # Each is written even when another cannot be (a full disk, a read-only folder), so
+        # the failures are still listed and whatever can be written is.
+        _writing(result, "index.html", lambda: _write_site(manifest, out_dir, everything=changed))
         if report or not all((out_dir / name).is_file() for name in REPORT_FILES):
             result.rows.sort(key=lambda row: (row.code or "", row.source))
-            write_report(out_dir, Report(as_of.isoformat(), result.rows, result.removed))
+            done = Report(as_of.isoformat(), result.rows, result.removed)
+            _writing(result, "the report", lambda: write_report(out_dir, done))
         if report or dirty:
-            manifest.report_as_of = report_as_of
-            manifest.save(out_dir)
+            # A report that could not be written is written again next time.
+            manifest.report_as_of = "" if result.errors else report_as_of
+            _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
     return result
 
 
@@ -352,24 +370,26 @@ class _Saver:
         """Save when due; a slow save (a large manifest) is repeated less often."""
         start = time.monotonic()
         if start >= self.next:
-            self.manifest.save(self.out_dir)
+            with contextlib.suppress(OSError):  # saved again at the end, or reported then
+                self.manifest.save(self.out_dir)
             took = time.monotonic() - start
             self.next = start + max(_SAVE_EVERY_SECONDS, 10 * took)
 
 
-def _remove_stale(out_dir: Path, old: Entry | None, new: Entry) -> None:
+def _remove_stale(out_dir: Path, old: Entry | None, new: Entry, result: CatalogResult) -> None:
     """Files of the code's previous build in formats this build no longer makes."""
     if old is None:
         return
-    for name in set(old.files()) - set(new.files()):
-        (out_dir / name).unlink(missing_ok=True)
+    for name in sorted(set(old.files()) - set(new.files())):
+        _remove(result, out_dir, name)
 
 
 def _drop_missing(
-    manifest: CatalogManifest, codes: set[str], failures: list[Failure], out_dir: Path
+    manifest: CatalogManifest, codes: set[str], result: CatalogResult, out_dir: Path
 ) -> list[str]:
     """Remove the publications of codes no longer in SOURCE. A record that failed keeps its
     last good publication: by code, or by file when it could not be read at all."""
+    failures = result.failures
     keep_codes = codes | {f.code for f in failures if f.code}
     keep_sources = {f.origin for f in failures}
     removed = []
@@ -377,10 +397,22 @@ def _drop_missing(
         if code in keep_codes or entry.source in keep_sources:
             continue
         for name in entry.files():
-            (out_dir / name).unlink(missing_ok=True)
+            _remove(result, out_dir, name)
         del manifest.entries[code]
         removed.append(code)
     return sorted(removed)
+
+
+def _remove(result: CatalogResult, out_dir: Path, name: str) -> None:
+    _writing(result, name, functools.partial(inside(out_dir, name).unlink, missing_ok=True))
+
+
+def _writing(result: CatalogResult, name: str, action: Callable[[], object]) -> None:
+    """Run one write or removal in DIR; when the system refuses it, say so and go on."""
+    try:
+        action()
+    except OSError as error:
+        result.errors.append(f"{result.out_dir / name}: cannot write: {error.strerror or error}")
 
 
 def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
@@ -389,12 +421,31 @@ def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -
         from codefolio.catalog.site import stream_index
 
         rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-        write_atomic_text(out_dir / "index.html", stream_index(rows))
+        write_atomic_text(inside(out_dir, "index.html"), stream_index(rows))
     if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
         from codefolio.catalog.site import site_assets
 
         for name, data in site_assets().items():
-            write_atomic(out_dir / name, data)
+            write_atomic(inside(out_dir, name), data)
+
+
+def _mark(out_dir: Path) -> None:
+    """Mark DIR as a catalogue (see `check_own_folder`); never through a link."""
+    marker = out_dir / CATALOG_MARKER
+    if marker.is_symlink() or marker.exists():
+        return
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise CatalogError(f"{out_dir}: cannot write the catalogue: {exc.strerror}") from None
+    from codefolio import __version__
+
+    try:
+        os.write(fd, f"codefolio {__version__}\n".encode())
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

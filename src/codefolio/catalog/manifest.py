@@ -18,17 +18,24 @@ import functools
 import hashlib
 import json
 import os
+import re
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from codefolio import __version__
-from codefolio.fileio import write_atomic
+from codefolio.catalog.index import IndexRow
+from codefolio.fileio import read_limited, write_atomic
+from codefolio.records.fields import CPT_PATTERN, HCPCS_PATTERN
 from codefolio.records.model import CodeRecord
 from codefolio.refdata.manifest import load_manifest
 from codefolio.refdata.parse import icd10_package_version
+from codefolio.render import FORMATS
 
 MANIFEST_NAME = "catalog-manifest.json"
 MANIFEST_FORMAT = "codefolio-catalog/2"
@@ -166,34 +173,72 @@ class CatalogManifest:
 
 
 def load_catalog_manifest(out_dir: Path) -> CatalogManifest:
-    """The manifest in `out_dir`; an absent, damaged or foreign one means build everything."""
+    """The manifest in `out_dir`; an absent, damaged, foreign or invalid one means build
+    everything (see `validated_entries`)."""
     try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_bytes())
-        if data.get("format") != MANIFEST_FORMAT:
-            return CatalogManifest()
-        return CatalogManifest(
-            {code: _entry(item) for code, item in data["entries"].items()},
-            str(data["context"]),
-            str(data["report_as_of"]),
-        )
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        raw = read_limited(out_dir / MANIFEST_NAME, MAX_MANIFEST_BYTES, noun="manifest")
+        return validated_manifest(raw)
+    except (OSError, ValueError, RecursionError):
         return CatalogManifest()
 
 
-def _entry(item: dict[str, Any]) -> Entry:
-    return Entry(
-        code=item["code"],
-        source=item["source"],
-        stamp=Stamp(**item["stamp"]) if item["stamp"] is not None else None,
-        key=item["key"],
-        outputs={
-            fmt: Output(output["sha256"], Stamp(**output["stamp"]))
-            for fmt, output in item["outputs"].items()
-        },
-        findings=[StoredFinding(**finding) for finding in item["findings"]],
-        gaps=[Gap(**gap) for gap in item["gaps"]],
-        index=dict(item["index"]),
-    )
+def validated_manifest(raw: bytes) -> CatalogManifest:
+    """The manifest file's content, checked as strictly as a record: the manifest is
+    input, and its values name files that a build replaces and removes. Every code has the
+    shape of a billing code and is its entry's key, every format is one codefolio writes,
+    every digest is one, and the index row links the entry's own file. Anything else
+    raises ValueError: the caller then rebuilds everything."""
+    try:
+        stored = _FILE.validate_json(raw, strict=True)
+    except ValidationError as error:
+        raise ValueError(f"not a valid catalogue manifest: {error}") from None
+    if stored.format != MANIFEST_FORMAT:
+        raise ValueError(f"manifest format {stored.format!r}, not {MANIFEST_FORMAT!r}")
+    entries = {key: _checked_entry(key, entry) for key, entry in stored.entries.items()}
+    return CatalogManifest(entries, stored.context, stored.report_as_of)
+
+
+@dataclass(frozen=True)
+class _StoredManifest:
+    """What `validated_manifest` reads of a manifest file (other keys are informative)."""
+
+    format: str
+    context: str
+    report_as_of: str
+    entries: dict[str, Entry]
+
+
+def _checked_entry(key: str, entry: Entry) -> Entry:
+    """The entry with its index row as `IndexRow` fields exactly, or ValueError."""
+    if key != entry.code or not _CODE.fullmatch(key):
+        raise ValueError(f"entry {key!r} does not hold the code {key!r}")
+    if not _DIGEST.fullmatch(entry.key) or not entry.outputs:
+        raise ValueError(f"entry {key!r} has no build key or no outputs")
+    for fmt, output in entry.outputs.items():
+        if fmt not in PUBLICATION_FORMATS or not _DIGEST.fullmatch(output.sha256):
+            raise ValueError(f"entry {key!r} has an unknown format or digest")
+        if output.stamp.size < 0:
+            raise ValueError(f"entry {key!r} has a negative size")
+    index = entry.index
+    if any(type(index.get(name)) is not kind for name, kind in _INDEX_ROW_FIELDS.items()):
+        raise ValueError(f"entry {key!r} has no valid index row")
+    if index["code"] != key or index["href"] not in entry.files():
+        raise ValueError(f"entry {key!r} has an index row for another file")
+    if len(index) == len(_INDEX_ROW_FIELDS):
+        return entry
+    return replace(entry, index={name: index[name] for name in _INDEX_ROW_FIELDS})
+
+
+# The formats a catalogue publishes, as file extensions.
+PUBLICATION_FORMATS = FORMATS
+# A manifest of 20,000 codes is a few tens of megabytes.
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+_CODE = re.compile(f"{HCPCS_PATTERN}|{CPT_PATTERN}")
+_DIGEST = re.compile("[0-9a-f]{64}")
+_FILE = TypeAdapter(_StoredManifest)
+# `IndexRow`'s fields and types, checked by hand: a catalogue has thousands of rows, and a
+# validator per row took as long as reading the rest of the manifest.
+_INDEX_ROW_FIELDS: dict[str, type] = typing.get_type_hints(IndexRow)
 
 
 def _dumps(value: object) -> str:

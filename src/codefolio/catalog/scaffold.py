@@ -60,8 +60,8 @@ def parse_code_spec(spec: str) -> list[tuple[str, str]]:
         for end in (first, last):
             if not _CODE.fullmatch(end):
                 raise CatalogError(
-                    f"--codes {part!r}: {end!r} is not a HCPCS Level II code (a letter and "
-                    "four digits, such as J9306); write ranges as J9000-J9999"
+                    f"--codes {part!r}: {end!r} is not a HCPCS Level II code (a letter from "
+                    "A to V and four digits, such as J9306); write ranges as J9000-J9999"
                 )
         if first[0] != last[0]:
             raise CatalogError(
@@ -102,16 +102,16 @@ def scaffold_records(
 
 
 def _codes(ranges: list[tuple[str, str]], ref: ReferenceData, result: ScaffoldResult) -> list[str]:
-    """Codes of the HCPCS file in the ranges, each once, sorted; single codes that the
-    file does not hold are noted, a range only spans the codes the file holds."""
+    """Codes of the HCPCS file in the ranges, each once, sorted; every code of a range or
+    list that the file does not hold is noted in `result.unknown`."""
     wanted: set[str] = set()
-    known = [code for code in ref.known_codes("hcpcs") if _CODE.fullmatch(code)]
+    unknown: set[str] = set()
     for first, last in ranges:
-        if first == last and ref.hcpcs(first) is None:
-            result.unknown.append(first)
-            continue
-        # Other data sets list codes too (MUE, ASP, OPPS): only the HCPCS file's count.
-        wanted.update(c for c in known if first <= c <= last and ref.hcpcs(c) is not None)
+        for number in range(int(first[1:]), int(last[1:]) + 1):
+            code = f"{first[0]}{number:04d}"
+            # Other data sets list codes too (MUE, ASP, OPPS): only the HCPCS file's count.
+            (wanted if ref.hcpcs(code) is not None else unknown).add(code)
+    result.unknown.extend(sorted(unknown))
     return sorted(wanted)
 
 

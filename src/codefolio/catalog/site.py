@@ -16,6 +16,7 @@ from pathlib import Path
 
 from codefolio import __version__
 from codefolio.build import compose_records
+from codefolio.catalog.folder import check_own_folder
 from codefolio.catalog.index import IndexRow, index_row, page_name
 from codefolio.catalog.sources import find_records
 from codefolio.errors import CatalogError, Problem
@@ -48,7 +49,7 @@ def build_site(
     outputs["index.html"] = render_index(rows).encode("utf-8")
     outputs.update(site_assets())
     outputs[MARKER] = f"codefolio {__version__}\n".encode()
-    _check_replaceable(site_dir)
+    check_own_folder(site_dir, MARKER, "site")
     _swap_in(outputs, site_dir)
     return SiteReport(site_dir, len(publications), len(outputs), sum(map(len, outputs.values())))
 
@@ -67,19 +68,6 @@ def site_assets() -> dict[str, bytes]:
         "assets/site.css": render_template("site.css.j2").encode("utf-8"),
         "assets/site.js": files("codefolio.catalog").joinpath("assets/site.js").read_bytes(),
     }
-
-
-def _check_replaceable(site_dir: Path) -> None:
-    """Refuse to replace a file or a folder that is not a codefolio site."""
-    if not site_dir.exists():
-        return
-    if not site_dir.is_dir():
-        raise CatalogError(f"{site_dir}: exists and is not a folder; choose another site folder")
-    if any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
-        raise CatalogError(
-            f"{site_dir}: folder is not empty and is not a codefolio site (no {MARKER}); "
-            "choose a new or empty folder"
-        )
 
 
 def _swap_in(outputs: dict[str, bytes], site_dir: Path) -> None:

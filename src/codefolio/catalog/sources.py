@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from codefolio.errors import CatalogError, Problem, RecordError
+from codefolio.errors import CatalogError, Problem, RecordError, shown_problems
 from codefolio.records import read_record
 from codefolio.records.model import CodeRecord
 from codefolio.records.sheet import SHEET_SUFFIXES, read_sheet
@@ -78,6 +78,8 @@ class Source:
     unread: list[Unread] = field(default_factory=list)
     stats: dict[str, os.stat_result] = field(default_factory=dict)
     """Each record file read, as it was before reading (a later edit then shows)."""
+    notes: list[str] = field(default_factory=list)
+    """What a user should know about how SOURCE was read (the worksheet of codes)."""
 
     @property
     def codes(self) -> set[str]:
@@ -90,6 +92,7 @@ def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
     A file or sheet that cannot be read at all raises; a bad record or row is a Failure.
     A second record for a code already seen is a Failure too: it would overwrite the first.
     """
+    check_source(source)
     if source.is_dir():
         items: list[Located | Unread] = []
         failures: list[Failure] = []
@@ -100,21 +103,29 @@ def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
                 code = unchanged(str(path), stat) if unchanged else None
                 items.append(Unread(str(path), code) if code else read_record(path))
             except RecordError as error:
-                failures.append(Failure(str(path), None, [str(p) for p in error.problems]))
+                failures.append(Failure(str(path), None, shown_problems(error.problems)))
             except OSError as error:
                 failures.append(Failure(str(path), None, [f"{path}: {error.strerror}"]))
         found = _unique(items, failures)
         found.stats = stats
         return found
-    if source.suffix.lower() in SHEET_SUFFIXES:
-        sheet = read_sheet(source)
-        return _unique(
-            list(sheet.rows),
-            [Failure(f.origin, f.code, [str(p) for p in f.problems]) for f in sheet.failures],
-        )
+    sheet = read_sheet(source)
+    found = _unique(
+        list(sheet.rows),
+        [Failure(f.origin, f.code, shown_problems(f.problems)) for f in sheet.failures],
+    )
+    found.notes = [sheet.note] if sheet.note else []
+    return found
+
+
+def check_source(source: Path) -> None:
+    """Refuse a SOURCE that is neither a folder nor a catalogue sheet, before reading it."""
     if not source.exists():
         raise CatalogError(f"{source}: no such folder or sheet")
-    raise CatalogError(f"{source}: not a folder of records or a catalogue sheet (.csv or .xlsx)")
+    if not source.is_dir() and source.suffix.lower() not in SHEET_SUFFIXES:
+        raise CatalogError(
+            f"{source}: not a folder of records or a catalogue sheet (.csv or .xlsx)"
+        )
 
 
 def _unique(items: list[Located | Unread], failures: list[Failure]) -> Source:

@@ -98,7 +98,7 @@ def build(
         built = build_publications(
             records, output, parse_formats(formats), as_of_date(as_of), report=warn, paper=paper
         )
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Code", "Format", "File", "Bytes", title=f"{len(built)} files written")
     for item in built:
@@ -130,7 +130,10 @@ def validate(
     """
     from codefolio.validation import validate_files
 
-    reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    try:
+        reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
+    except (CodefolioError, OSError) as error:
+        raise fail(error) from None
     for report in reports:
         if not report.valid:
             err.print(f"✗ {RecordError(report.errors)}", markup=False)
@@ -184,7 +187,7 @@ def site(
     try:
         open_store()  # shows a spinner when the first use builds the store
         report = build_site(records_dir, output, as_of_date(as_of), report=warn)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(
         f"site written: {report.pages} publications, {report.files} files, "

@@ -117,8 +117,10 @@ def build_command(
             for finding in row.findings:
                 if finding.severity == "warning":
                     warn(finding.where)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
+    for note in result.notes:
+        out.print(note, markup=False)
     out.print(
         f"{len(result.built)} built, {len(result.unchanged)} unchanged, "
         f"{len(result.removed)} removed, {len(result.failures)} failed in {output}; "
@@ -130,6 +132,9 @@ def build_command(
         for failure in result.failures:
             for number, problem in enumerate(failure.problems):
                 err.print(f"{'  ' if number else '✗ '}{problem}", markup=False)
+    for problem in result.errors:
+        err.print(f"error: {problem}", markup=False)
+    if not result.ok:
         raise typer.Exit(1)
 
 
@@ -162,7 +167,7 @@ def scaffold(
 
     try:
         result = scaffold_records(codes, output, open_store(), force=force)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     out.print(f"{len(result.written)} starter record(s) written to {output}", markup=False)
     if result.existing:

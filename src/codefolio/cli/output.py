@@ -54,9 +54,14 @@ def warn(problem: object) -> None:
     err.print(f"warning: {problem}", markup=False)
 
 
-def fail(error: CodefolioError) -> typer.Exit:
-    """Print the error without a traceback; the command exits 1."""
-    err.print(f"error: {error}", markup=False)
+def fail(error: CodefolioError | OSError) -> typer.Exit:
+    """Print the error without a traceback; the command exits 1. An OSError is the
+    system refusing a file (a name too long, a full disk, no permission): say which."""
+    if isinstance(error, OSError) and error.filename is not None:
+        message = f"{error.filename}: {error.strerror or error}"
+    else:
+        message = str(error)
+    err.print(f"error: {message}", markup=False)
     return typer.Exit(1)
 
 

@@ -68,15 +68,19 @@ def lookup(
     """
     try:
         report = report_code(open_store(), code, kind)
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     if as_json:
         out.print_json(report.model_dump_json())
         return
-    table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
-    for row in _report_rows(report):
-        table.add_row(*row)
-    out.print(table, markup=False)
+    rows = _report_rows(report)
+    if rows:
+        table = Table("Field", "Value", "Data set", title=f"{report.kind} {report.code}")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table, markup=False)
+    else:  # a code the data sets know by number only (a CPT modifier)
+        out.print(f"{report.kind} {report.code}", markup=False)
     for note in report.notes:
         out.print(f"note: {note}", markup=False)
 
@@ -90,7 +94,7 @@ def refdata_build() -> None:
     try:
         with err.status("Building the reference data store…"):
             report = rebuild_reference_data()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Table", "Rows", title=f"Built {report.path} in {report.seconds:.2f} s")
     for name, count in report.rows.items():
@@ -106,7 +110,7 @@ def refdata_info() -> None:
     """
     try:
         ref = open_store()
-    except CodefolioError as error:
+    except (CodefolioError, OSError) as error:
         raise fail(error) from None
     table = Table("Id", "Name", "Publisher", "Edition", "Effective", "Files", title=str(ref.path))
     for dataset in ref.datasets():

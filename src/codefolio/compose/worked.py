@@ -9,7 +9,7 @@ import contextlib
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from codefolio.billing.claim_lines import NdcReport
@@ -24,6 +24,7 @@ from codefolio.billing.units import (
     format_quantity,
     parse_billing_unit,
     parse_concentration,
+    round_half_up,
     units_for_dose,
 )
 from codefolio.billing.wastage import Draw, PackageSize, Wastage, least_waste
@@ -68,9 +69,7 @@ class Supply:
         if self.ndc_unit is None or self.ndc_quantity is None:
             return None
         share = amount / self.size.content * Fraction(self.ndc_quantity)
-        quantity = (Decimal(share.numerator) / Decimal(share.denominator)).quantize(
-            Decimal("0.001"), ROUND_HALF_UP
-        )
+        quantity = round_half_up(share, 3)
         return NdcReport(self.ndc11, self.ndc_unit, quantity.normalize())
 
 
@@ -224,9 +223,7 @@ def package_ndc_quantity(
     if concentration and package.amount and package.unit:
         with contextlib.suppress(ConversionError):
             volume = convert(package.amount, package.unit, "ml", concentration)
-            quantity = (Decimal(volume.numerator) / Decimal(volume.denominator)).quantize(
-                Decimal("0.001"), ROUND_HALF_UP
-            )
+            quantity = round_half_up(volume, 3)
             return "ML", quantity.normalize(), "concentration"
     described = _DESCRIBED_VOLUME.search(package.description or "")
     if described:

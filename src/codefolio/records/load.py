@@ -14,10 +14,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from codefolio.errors import Problem, RecordError
+from codefolio.records.fields import short_repr
 from codefolio.records.model import CodeRecord
 from codefolio.records.source import Document, FieldPath, format_path, read_document
-
-_VALUE_REPR_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -156,11 +155,17 @@ def _message(error: ErrorDetails, path: FieldPath) -> str:
         return f"expected {expected}, got {_describe(value)}"
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
-        return f"{_short_repr(value)} is not allowed; expected {allowed}"
+        return f"{short_repr(value)} is not allowed; expected {allowed}"
     if kind == "greater_than":
-        return f"{_short_repr(value)} must be greater than {error.get('ctx', {}).get('gt')}"
+        return f"{short_repr(value)} must be greater than {error.get('ctx', {}).get('gt')}"
+    if kind == "less_than_equal":
+        limit = error.get("ctx", {}).get("le")
+        return f"{short_repr(value)} is over {limit:,}, the largest amount a record may state"
+    if kind == "decimal_max_places":
+        places = error.get("ctx", {}).get("decimal_places")
+        return f"{short_repr(value)} has more than {places} decimal places; round it"
     if kind in {"finite_number", "decimal_max_digits", "decimal_whole_digits"}:
-        return f"{_short_repr(value)} is not a usable number"
+        return f"{short_repr(value)} is not a usable number"
     return str(error["msg"]).removeprefix("Value error, ")
 
 
@@ -173,7 +178,7 @@ def _unknown_field(path: FieldPath) -> str:
         hint = f" (did you mean {matches[0]!r}?)"
     elif allowed:
         hint = f" (allowed here: {', '.join(sorted(allowed))})"
-    return f"unknown field {name!r}{hint}"
+    return f"unknown field {short_repr(name)}{hint}"
 
 
 def _fields_at(path: FieldPath) -> list[str]:
@@ -208,14 +213,9 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {_short_repr(value)}"
+        return f"the text {short_repr(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def _short_repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _VALUE_REPR_LIMIT else text[: _VALUE_REPR_LIMIT - 3] + "..."

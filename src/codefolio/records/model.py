@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -22,6 +20,7 @@ from codefolio.billing.ndc import normalize_ndc
 from codefolio.records.fields import (
     CPT_PATTERN,
     HCPCS_PATTERN,
+    Amount,
     BillingCode,
     BillingUnitText,
     ConcentrationText,
@@ -38,7 +37,6 @@ from codefolio.records.fields import (
 
 RECORD_FORMAT: Literal["codefolio/1"] = "codefolio/1"
 CodeSystem = Literal["HCPCS Level II", "CPT"]
-PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -68,18 +66,18 @@ class SiteOfService(_Strict):
 class Package(_Strict):
     ndc: NdcCode
     description: Text | None = None
-    amount: PositiveAmount | None = None
+    amount: Amount | None = None
     unit: UnitText | None = None
     single_dose: bool | None = None
     ndc_unit: NdcUnit | None = None
     """The NDC unit of measure qualifier reported on claims (UN, ML, GR, F2, ME)."""
-    ndc_quantity: PositiveAmount | None = None
+    ndc_quantity: Amount | None = None
     """How many of `ndc_unit` one package holds (14 for a 14 mL vial reported in ML)."""
 
 
 class Dose(_Strict):
     label: Text
-    amount: PositiveAmount
+    amount: Amount
     unit: UnitText
 
 

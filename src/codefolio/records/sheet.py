@@ -14,6 +14,7 @@ import csv
 import difflib
 import io
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from codefolio.errors import Problem, RecordError
+from codefolio.fileio import UnreadableFile, read_limited
+from codefolio.records.fields import short_repr
 from codefolio.records.load import validate_record_data
 from codefolio.records.model import CodeRecord
 from codefolio.records.sheet_cells import Place, SheetFailure, Table, cell_text, letter, scalar
@@ -41,6 +44,9 @@ MAX_SHEET_BYTES = 64 * 1024 * 1024
 # An XLSX is a ZIP: refuse one that would inflate beyond this (a decompression bomb).
 MAX_XLSX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_ROWS = 100_000
+# Far more columns than a catalogue sheet has (every field is one column).
+MAX_COLUMNS = 256
+CODES_SHEET = "codes"
 
 SCALAR_COLUMNS = (
     "format",
@@ -111,6 +117,8 @@ class Sheet:
 
     rows: list[SheetRow] = field(default_factory=list)
     failures: list[SheetFailure] = field(default_factory=list)
+    note: str | None = None
+    """Which worksheet was read as the codes, when a workbook has more than one."""
 
 
 def column_of(path: FieldPath) -> str:
@@ -126,6 +134,7 @@ def read_sheet(path: Path) -> Sheet:
     """Read every row of the sheet at `path`; raise RecordError when the file or its header
     cannot be read, and report each bad row in `Sheet.failures`."""
     suffix = path.suffix.lower()
+    note = None
     if suffix == ".csv":
         codes = _read_csv(path, str(path))
         details = {}
@@ -134,10 +143,12 @@ def read_sheet(path: Path) -> Sheet:
             if companion.is_file():
                 details[kind.name] = _read_csv(companion, str(companion))
     elif suffix == ".xlsx":
-        codes, details = _read_xlsx(path)
+        codes, details, note = _read_xlsx(path)
     else:
         _fail(str(path), f"unsupported sheet type {path.suffix or '(none)'!r}; use .csv or .xlsx")
-    return _records(codes, details)
+    sheet = _records(codes, details)
+    sheet.note = note
+    return sheet
 
 
 # Reading cells
@@ -151,13 +162,16 @@ def _fail(
 
 def _check_size(path: Path, display: str) -> None:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         _fail(display, "file not found")
     except OSError as exc:
         _fail(display, f"cannot be read: {exc.strerror}")
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         _fail(display, "is a directory, not a sheet")
+    if not stat.S_ISREG(info.st_mode):
+        _fail(display, "is not a regular file (a device, FIFO or socket); a sheet is a plain file")
+    size = info.st_size
     if size > MAX_SHEET_BYTES:
         _fail(display, f"file is {size:,} bytes; a sheet may be at most {MAX_SHEET_BYTES:,} bytes")
     if size == 0:
@@ -166,7 +180,10 @@ def _check_size(path: Path, display: str) -> None:
 
 def _read_csv(path: Path, display: str) -> Table:
     _check_size(path, display)
-    raw = path.read_bytes()
+    try:
+        raw = read_limited(path, MAX_SHEET_BYTES, noun="sheet")
+    except (OSError, UnreadableFile) as exc:
+        _fail(display, f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -192,7 +209,9 @@ def _read_csv(path: Path, display: str) -> Table:
     return _table(display, cells)
 
 
-def _read_xlsx(path: Path) -> tuple[Table, dict[str, Table]]:
+def _read_xlsx(path: Path) -> tuple[Table, dict[str, Table], str | None]:
+    """The codes worksheet, the detail worksheets, and which worksheet was read as the codes
+    when the workbook has others."""
     display = str(path)
     _check_size(path, display)
     if not zipfile.is_zipfile(path):
@@ -213,38 +232,70 @@ def _read_xlsx(path: Path) -> tuple[Table, dict[str, Table]]:
     try:
         names = workbook.sheetnames
         kinds = {kind.name for kind in DETAIL_SHEETS}
-        codes_name = next((n for n in names if n.casefold() not in kinds), None)
+        codes_name = _codes_sheet_name(workbook, kinds)
         if codes_name is None:
             only = f"a {names[0].casefold()} sheet" if len(names) == 1 else "detail sheets"
-            _fail(display, f"has no worksheet of codes (only {only})")
+            _fail(display, f"has no visible worksheet of codes (only {only})")
         codes = _worksheet_table(workbook[codes_name], f"{display}[{codes_name}]")
+        others = [n for n in names if n != codes_name and n.casefold() not in kinds]
+        note = f"codes read from worksheet {codes_name!r} of {display}" if others else None
         details = {
             name.casefold(): _worksheet_table(workbook[name], f"{display}[{name}]")
             for name in names
             if name.casefold() in kinds
         }
+    except RecordError:
+        raise
+    except Exception as exc:  # the worksheet XML is read lazily, row by row
+        _fail(display, f"is not a readable XLSX workbook: {type(exc).__name__}: {exc}")
     finally:
         workbook.close()
-    return codes, details
+    return codes, details, note
+
+
+def _codes_sheet_name(workbook: Any, detail_names: set[str]) -> str | None:
+    """The worksheet of codes: the one named `Codes`, else the first visible worksheet that
+    is not a detail sheet. A hidden sheet is never read as the codes: it is not what the
+    author sees."""
+    names = [name for name in workbook.sheetnames if name.casefold() not in detail_names]
+    named = [name for name in names if name.casefold() == CODES_SHEET]
+    visible = [name for name in names if workbook[name].sheet_state == "visible"]
+    found: list[str] = named or visible
+    return found[0] if found else None
 
 
 def _worksheet_table(sheet: Any, display: str) -> Table:
+    """The sheet's cells. The dimension a sheet declares is not trusted (openpyxl pads every
+    row to it, so `A1:XFD10001` costs gigabytes): rows are as wide as the cells they hold,
+    and the work is bounded by the rows and columns a catalogue can have."""
+    sheet.reset_dimensions()
     cells: list[tuple[int, list[Any]]] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
-        if number > MAX_ROWS + 1:
+        if not row:
+            continue
+        if len(cells) > MAX_ROWS:
             _fail(display, f"has more than {MAX_ROWS:,} rows; split the catalogue")
+        if len(row) > MAX_COLUMNS:
+            where = f"column {letter(len(row) - 1)}"
+            _fail(display, f"has a cell beyond column {letter(MAX_COLUMNS - 1)}", number, where)
         values = []
+        errors = []
         for index, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
-                _fail(
-                    display,
-                    "cell holds a formula; paste its value instead",
-                    number,
-                    f"column {letter(index)}",
+            kind = getattr(cell, "data_type", None)
+            if kind == "f":
+                errors.append(f"column {letter(index)} holds a formula; paste its value instead")
+            elif kind == "e":
+                errors.append(
+                    f"column {letter(index)} holds the spreadsheet error {cell.value}; "
+                    "fix or clear the cell"
                 )
             values.append(cell.value)
-        cells.append((number, values))
+        cells.append((number, [_CellErrors("; ".join(errors))] if errors else values))
     return _table(display, cells)
+
+
+class _CellErrors(str):
+    """A row whose cells hold spreadsheet errors (`#DIV/0!`): the row is refused."""
 
 
 def _table(display: str, cells: list[tuple[int, list[Any]]]) -> Table:
@@ -253,12 +304,17 @@ def _table(display: str, cells: list[tuple[int, list[Any]]]) -> Table:
     if not cells:
         _fail(display, "sheet is empty; it needs a header row naming its columns")
     header_row, names = cells[0]
+    if names and isinstance(names[0], _CellErrors):
+        _fail(display, f"the header row: {names[0]}", header_row)
     header = [cell_text(name) for name in names]
     while header and not header[-1]:
         header.pop()
     letters = {name: letter(i) for i, name in enumerate(header) if name}
     rows = []
     for number, values in cells[1:]:
+        if values and isinstance(values[0], _CellErrors):
+            rows.append((number, {"": str(values[0])}))
+            continue
         extra = [v for v in values[len(header) :] if cell_text(v)]
         if extra:
             rows.append((number, {"": f"has {len(values)} cells; the header has {len(header)}"}))
@@ -278,11 +334,15 @@ def _check_header(table: Table, allowed: tuple[str, ...], required: tuple[str, .
         if not name:
             problems.append(Problem(table.display, "column has no name in the header", row, where))
         elif name in seen:
-            problems.append(Problem(table.display, f"column {name!r} appears twice", row, where))
+            problems.append(
+                Problem(table.display, f"column {short_repr(name)} appears twice", row, where)
+            )
         elif name not in allowed:
             match = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             hint = f"did you mean {match[0]!r}?" if match else f"allowed: {', '.join(allowed)}"
-            problems.append(Problem(table.display, f"unknown column {name!r} ({hint})", row, where))
+            problems.append(
+                Problem(table.display, f"unknown column {short_repr(name)} ({hint})", row, where)
+            )
         seen.add(name)
     problems += [
         Problem(table.display, f"the header has no {name!r} column", row)
@@ -416,13 +476,15 @@ def _item(column: str, item: str) -> dict[str, Any] | str:
     head, sep, tail = item.rpartition(":") if split == "last" else item.partition(":")
     if not sep:
         if column in ("benchmarks", "drug.doses"):
-            return f"item {item!r} has no ':'; write '{_EXAMPLES[column]}'"
+            return f"item {short_repr(item)} has no ':'; write '{_EXAMPLES[column]}'"
         return {key: item}
     head, tail = head.strip(), tail.strip()
     if column == "drug.doses":
         amount, _, unit = tail.partition(" ")
         if not unit.strip():
-            return f"dose {item!r} needs an amount and a unit; write '{_EXAMPLES[column]}'"
+            return (
+                f"dose {short_repr(item)} needs an amount and a unit; write '{_EXAMPLES[column]}'"
+            )
         return {"label": head, "amount": amount, "unit": unit.strip()}
     return {key: head, text_key: tail} if tail else {key: head}
 

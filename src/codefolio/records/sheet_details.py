@@ -14,6 +14,7 @@ from typing import Any
 
 from codefolio.billing.ndc import normalize_ndc
 from codefolio.errors import Problem
+from codefolio.records.fields import short_repr
 from codefolio.records.sheet_cells import Place, SheetFailure, Table, cell_text, scalar
 from codefolio.records.source import FieldPath
 
@@ -101,9 +102,8 @@ def read_details(kind: DetailSheet, table: Table) -> tuple[DetailRows, list[Shee
         row = _detail_row(kind, place, code, cells)
         if isinstance(row, DetailRow) and (code, row.key) in seen:
             typed = row.fields[kind.key_field]
-            message = (
-                f"{kind.noun} {typed!r} of {code} is also in row {seen[code, row.key]}; keep one"
-            )
+            again = seen[code, row.key]
+            message = f"{kind.noun} {short_repr(typed)} of {code} is also in row {again}; keep one"
             row = [place.problem(kind.key_column, message)]
         if isinstance(row, list):
             failures.append(SheetFailure(place.origin, code or None, row))

@@ -7,6 +7,7 @@ bytes that are not UTF-8, alias bombs, recursive aliases, deep nesting, duplicat
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,16 +16,24 @@ from typing import Any, NoReturn
 import yaml
 
 from codefolio.errors import Problem, RecordError
-from codefolio.records.fields import SourceInt
+from codefolio.fileio import UnreadableFile, read_limited
+from codefolio.records.fields import SourceFloat, SourceInt, short_repr
 
 # A record is a few kilobytes; anything this large is a wrong file, not a record.
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 # Nodes after YAML alias expansion; a real record has a few hundred.
 MAX_EXPANDED_NODES = 50_000
+# Integers longer than this are kept as written rather than converted (Python refuses
+# integers over 4,300 digits); no code or amount comes near it.
+MAX_INT_DIGITS = 100
 
 FieldPath = tuple[str | int, ...]
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
+_FOLDER_HINT = (
+    "is a folder, not a record file; name its record files (such as folder/*.yaml), or "
+    "publish the whole folder with `codefolio site` or `codefolio catalog build`"
+)
 
 
 @dataclass
@@ -48,6 +57,8 @@ class Document:
 def read_document(path: Path, display: str) -> Document:
     """Read and parse one record file; raise RecordError naming `display` on any failure."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        _fail(display, _FOLDER_HINT)
     if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
         _fail(
             display, f"unsupported file type {path.suffix or '(none)'!r}; use .yaml, .yml or .json"
@@ -64,19 +75,15 @@ def _fail(display: str, message: str, line: int | None = None) -> NoReturn:
 
 def _read_text(path: Path, display: str) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            _fail(
-                display,
-                f"file is {size:,} bytes; a record may be at most {MAX_RECORD_BYTES:,} bytes",
-            )
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_RECORD_BYTES, noun="record")
+    except UnreadableFile as exc:
+        _fail(display, str(exc))
     except FileNotFoundError:
         _fail(display, "file not found")
     except IsADirectoryError:
-        _fail(display, "is a directory, not a record file")
+        _fail(display, _FOLDER_HINT)
     except OSError as exc:
-        _fail(display, f"cannot be read: {exc.strerror}")
+        _fail(display, f"cannot be read: {exc.strerror or exc}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,12 +107,26 @@ class _RecordLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader whose integers remember their source text (see SourceInt)."""
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    if len(node.value) > MAX_INT_DIGITS:
+        return str(node.value)  # no code or amount is this long; the model says what is wrong
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     return SourceInt(value, node.value)
 
 
+def _json_int(text: str) -> int | Decimal:
+    """Python refuses to turn thousands of digits into an int; no field wants such a number,
+    and the record model says why once it sees it as a Decimal."""
+    return int(text) if len(text) <= MAX_INT_DIGITS else Decimal(text)
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    return SourceFloat(value, node.value)
+
+
 _RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_RecordLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _parse_yaml(text: str, display: str) -> Document:
@@ -136,17 +157,55 @@ def _parse_yaml(text: str, display: str) -> Document:
     _map_lines(node, (), document, key_problems, display)
     if key_problems:
         raise RecordError(key_problems)
+    _check_characters(document, display)
     return document
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_characters(document: Document, display: str) -> None:
+    """Refuse text holding half of a UTF-16 surrogate pair (`"\\ud800"` in JSON or YAML):
+    it is not a character, and no file or terminal can take it."""
+    problems: list[Problem] = []
+
+    def visit(value: Any, path: FieldPath) -> None:
+        if isinstance(value, str):
+            bad = _SURROGATE.search(value)
+            if bad:
+                message = (
+                    f"holds U+{ord(bad.group()):04X}, half of a UTF-16 surrogate pair and not a "
+                    "character; remove it or write the whole character"
+                )
+                problems.append(
+                    Problem(display, message, document.line_of(path), format_path(path) or None)
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    visit(key, path)
+                else:
+                    visit(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*path, index))
+
+    visit(document.data, ())
+    if problems:
+        raise RecordError(problems)
 
 
 def _check_expansion(root: yaml.Node, display: str) -> None:
     """Refuse alias bombs and recursive aliases before anything is constructed."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
+    aliased = False
 
     def size(node: yaml.Node) -> int:
+        nonlocal aliased
         key = id(node)
         if key in sizes:
+            aliased = True  # a node met twice is an alias of an anchor
             return sizes[key]
         if key in active:
             _fail(
@@ -160,11 +219,18 @@ def _check_expansion(root: yaml.Node, display: str) -> None:
             total += sum(size(item) for item in node.value)
         active.discard(key)
         sizes[key] = total
-        if total > MAX_EXPANDED_NODES:
+        if total > MAX_EXPANDED_NODES and aliased:
             _fail(
                 display,
                 f"YAML anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values "
                 "(an alias bomb?); write the record out without them",
+                node.start_mark.line + 1,
+            )
+        if total > MAX_EXPANDED_NODES:
+            _fail(
+                display,
+                f"holds more than {MAX_EXPANDED_NODES:,} values (lists, mappings and their "
+                "items); a record has a few hundred: is this a record?",
                 node.start_mark.line + 1,
             )
         return total
@@ -197,8 +263,8 @@ def _map_lines(
                 problems.append(
                     Problem(
                         display,
-                        f"key {key!r} is {_KEY_KINDS.get(key_node.tag, 'not text')}, not a field "
-                        "name; field names are text",
+                        f"key {short_repr(key)} is {_KEY_KINDS.get(key_node.tag, 'not text')}, "
+                        "not a field name; field names are text",
                         line=line,
                         field=format_path(path) or None,
                     )
@@ -207,7 +273,8 @@ def _map_lines(
                 problems.append(
                     Problem(
                         display,
-                        f"key {key!r} appears twice (first on line {first_seen[key]}); keep one",
+                        f"key {short_repr(key)} appears twice (first on line "
+                        f"{first_seen[key]}); keep one",
                         line=line,
                         field=format_path((*path, key)),
                     )
@@ -230,11 +297,11 @@ def _parse_json(text: str, display: str) -> Document:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_float=Decimal)
+        data = json.loads(text, object_pairs_hook=pairs, parse_float=Decimal, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         _fail(display, f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno)
     except _DuplicateKey as exc:
-        _fail(display, f"malformed JSON: key {exc.args[0]!r} appears twice in one object")
+        _fail(display, f"malformed JSON: key {short_repr(exc.args[0])} appears twice in one object")
     except RecursionError:
         _fail(display, "JSON is nested too deeply to be a record")
     document = Document(data)
@@ -242,9 +309,10 @@ def _parse_json(text: str, display: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except (yaml.YAMLError, RecursionError):
-        return document
+        node = None
     if node is not None:
         _map_lines(node, (), document, [], display)
+    _check_characters(document, display)
     return document
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from codefolio.codes import CPT_MODIFIERS
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata.codes import Kind, infer_kind, is_cpt_shaped, normalize_code, require_kind
 from codefolio.refdata.lookup import ReferenceData
@@ -33,6 +34,11 @@ KIND_LABELS: dict[Kind, str] = {
 }
 CPT_NOTE = (
     "CPT descriptors are not shipped (AMA copyright); the data sets hold its code number only"
+)
+
+CPT_MODIFIER_NOTE = (
+    "{code} is a CPT modifier (AMA CPT, Appendix A), which records may use by number; its "
+    "descriptor is in the AMA CPT code set and is not shipped (AMA copyright)"
 )
 
 Record = HcpcsCode | Modifier | PlaceOfService | Taxonomy | Diagnosis
@@ -106,6 +112,8 @@ def report_code(ref: ReferenceData, code: str, kind: str | None = None) -> CodeR
         if not packages:
             raise _unknown(ref, "ndc", code.strip())
         return CodeReport(code=packages[0].ndc, kind="ndc", ndc_packages=packages)
+    if checked in ("modifier", "pos") and key in CPT_MODIFIERS:
+        return _report_two_digits(ref, key, checked, given=kind is not None)
     finders = {
         "modifier": ref.modifier,
         "pos": ref.pos,
@@ -116,3 +124,16 @@ def report_code(ref: ReferenceData, code: str, kind: str | None = None) -> CodeR
     if record is None:
         raise _unknown(ref, checked, key)
     return CodeReport(code=record.code, kind=checked, record=record)
+
+
+def _report_two_digits(ref: ReferenceData, code: str, kind: Kind, *, given: bool) -> CodeReport:
+    """Two digits that are a CPT modifier number: a Place of Service code when asked for one
+    (or when one exists and no kind was given, saying it is a modifier too), else the CPT
+    modifier, whose descriptor is AMA's."""
+    place = ref.pos(code) if kind == "pos" else None
+    if place is not None:
+        notes = [] if given else [f"{code} is also a CPT modifier; pass --kind modifier for it"]
+        return CodeReport(code=place.code, kind="pos", record=place, notes=notes)
+    if kind == "pos" and given:
+        raise _unknown(ref, "pos", code)
+    return CodeReport(code=code, kind="modifier", notes=[CPT_MODIFIER_NOTE.format(code=code)])

@@ -1,7 +1,8 @@
 """The embedded SQLite store: built from the shipped files, kept in the user cache directory.
 
 The store is disposable: it is rebuilt whenever the manifest's sha256 (or the schema)
-differs from the one recorded in it, or when it is damaged. It is built into a temp file
+differs from the one recorded in it, or when it is damaged (a digest of its bytes, kept in
+its header, no longer matches). It is built into a temp file
 in the same folder and renamed into place, so a crash never leaves half a store and two
 processes building at once each rename a complete one (the last rename wins).
 """
@@ -9,6 +10,7 @@ processes building at once each rename a complete one (the last rename wins).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import sqlite3
@@ -227,6 +229,7 @@ def build_store(cache_dir: Path, data_dir: Path = DATA_DIR) -> BuildReport:
                 rows = _fill(conn, manifest, data_dir)
             finally:
                 conn.close()
+            _seal(tmp)
     except OSError as error:
         raise ReferenceDataError(
             f"cannot write the reference data store in {cache_dir}: {error} "
@@ -239,9 +242,14 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
     """A read-only connection to the store if it is intact and built from this manifest.
 
     None when it is missing, stale (other manifest or schema), or damaged: not a database,
-    truncated, no meta table, or failing SQLite's quick integrity check.
+    truncated, no meta table, not the bytes it was sealed with, or failing SQLite's quick
+    integrity check. Both checks read the whole file, so they run once per store file: a
+    store whose size, mtime and inode are those it had when it passed is not read again.
     """
     if not path.is_file():
+        return None
+    checked = _checked_before(path)
+    if not checked and not _is_sealed(path):
         return None
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
@@ -249,7 +257,7 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
         return None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        current = meta == _meta(manifest) and (_checked_before(path) or _check(conn, path))
+        current = meta == _meta(manifest) and (checked or _check(conn, path))
     except sqlite3.Error:
         current = False
     if not current:
@@ -259,8 +267,8 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
 
 
 def _check(conn: sqlite3.Connection, path: Path) -> bool:
-    """SQLite's quick integrity check (it reads the whole file); a pass is remembered
-    beside the store with the file's stamp, so the next open can skip it."""
+    """SQLite's quick integrity check, after the seal's; a pass of both is remembered
+    beside the store with the file's stamp, so the next open can skip them."""
     if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
         return False
     with contextlib.suppress(OSError):
@@ -283,6 +291,42 @@ def _checked_path(path: Path) -> Path:
 def _stamp(path: Path) -> str:
     stat = path.stat()
     return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+
+
+# The store's own digest lives in two 4-byte fields of the SQLite header that SQLite leaves
+# to applications (user_version at offset 60, application_id at 68; sqlite.org/fileformat2):
+# the first 8 bytes of the sha256 of the file with those fields zeroed. SQLite's checks see
+# a damaged page structure, not a changed byte in a stored descriptor; this sees both, for
+# the cost of reading the file once on open.
+_SEAL_FIELDS = ((60, 64), (68, 72))
+
+
+def _unsealed_digest(data: bytearray) -> bytes:
+    for start, end in _SEAL_FIELDS:
+        data[start:end] = bytes(end - start)
+    return hashlib.sha256(data).digest()[:8]
+
+
+def _seal(path: Path) -> None:
+    """Write the digest of the finished store into its header."""
+    data = bytearray(path.read_bytes())
+    digest = _unsealed_digest(data)
+    with path.open("r+b") as handle:
+        for (start, _end), part in zip(_SEAL_FIELDS, (digest[:4], digest[4:]), strict=True):
+            handle.seek(start)
+            handle.write(part)
+
+
+def _is_sealed(path: Path) -> bool:
+    """Whether the store's bytes are those it was built with."""
+    try:
+        data = bytearray(path.read_bytes())
+    except OSError:
+        return False
+    if len(data) < 100:
+        return False
+    stored = b"".join(bytes(data[start:end]) for start, end in _SEAL_FIELDS)
+    return _unsealed_digest(data) == stored
 
 
 def connect_store(
