@@ -9,6 +9,7 @@ dies, even by SIGKILL.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -32,7 +33,8 @@ _WATCH_SECONDS = 0.5
 def start_worker(parent: int) -> None:
     """Pool initializer: watch the parent build, and warm the reference data."""
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    open_reference_data()
+    with contextlib.suppress(CodefolioError):  # if it fails, each record says why
+        open_reference_data()
 
 
 def _exit_when_orphaned(parent: int) -> None:
