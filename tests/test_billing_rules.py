@@ -132,6 +132,20 @@ def test_mai_rules_say_what_is_denied() -> None:
     assert mai_rule_id(9) is None
 
 
+@pytest.mark.parametrize(
+    ("rule_id", "cited"),
+    [
+        # The CY 2024 OPPS/ASC final rule finalized one 340B modifier (TB) from 2025-01-01.
+        ("340b-tb", "CMS-1786-FC"),
+        ("340b-jg-tb", "CMS-1678-FC"),
+        # The round-up rule is stated in words by Recovery Audit Program issue 0074.
+        ("units-round-up", "approved issue 0074"),
+    ],
+)
+def test_rules_cite_the_document_that_states_them(rule_id: str, cited: str) -> None:
+    assert cited in require_rule(rule_id).citation
+
+
 def test_every_rule_is_cited_scoped_and_dated_on_quarter_boundaries() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))

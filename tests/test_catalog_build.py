@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from codefolio.catalog import manifest
@@ -124,6 +125,25 @@ def test_new_formats_rebuild_and_dropped_formats_and_records_are_removed(
     assert sorted(manifest["entries"]) == ["J9306", "J9355"]
     index = parse_html((out / "index.html").read_text(encoding="utf-8"))
     assert [a.attrs["href"] for a in index.find_all("a")] == ["J9306.md", "J9355.md"]
+
+
+def test_pdf_pages_are_letter_and_a_change_of_paper_rebuilds_them(tmp_path: Path) -> None:
+    records = copy_examples(tmp_path / "records")
+    (records / "J9355.yaml").unlink()
+    out = tmp_path / "out"
+    build_catalog(records, out, ["pdf"], workers=1)
+    assert page_size(out / "J9306.pdf") == (612, 792)  # US Letter, in points
+    assert build_catalog(records, out, ["pdf"], workers=1).built == []
+    result = runner.invoke(
+        app, ["catalog", "build", str(records), "-o", str(out), "-f", "pdf", "--paper", "a4"]
+    )
+    assert result.exit_code == 0, result.output
+    assert page_size(out / "J9306.pdf") == (595, 842)  # A4
+
+
+def page_size(pdf: Path) -> tuple[int, int]:
+    box = PdfReader(pdf).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
 
 
 def test_a_deleted_output_is_rebuilt(records: Path, tmp_path: Path) -> None:

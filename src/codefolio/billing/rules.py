@@ -103,7 +103,13 @@ RULES: Final[tuple[BillingRule, ...]] = (
         statement="Billing units are the dose divided by the quantity the HCPCS descriptor "
         "names; a dose between two whole units is rounded up to the next whole unit, and a "
         "fraction of a unit is never billed.",
-        sources=(_FAQ,),
+        sources=(
+            RuleSource(
+                "CMS Recovery Audit Program, approved issue 0074, Excessive or Insufficient "
+                "Drugs and Biologicals Units Billed",
+                "units billed (policy references: Pub. 100-04, Chapter 17, §§10, 40, 70 and 90.2)",
+            ),
+        ),
         scope="Medicare Part B",
     ),
     BillingRule(
@@ -159,7 +165,7 @@ RULES: Final[tuple[BillingRule, ...]] = (
         title="MUE adjudication indicator 2: date of service edit, policy",
         statement="MAI 2 is a date of service edit based on policy: the units of all lines of "
         "the code on the date of service are added, and if the sum exceeds the MUE all those "
-        "lines are denied; the limit is absolute and is not overturned on appeal.",
+        "lines are denied; it is an absolute limit set by CMS policy.",
         sources=(_MAI, _MUE_CHAPTER),
         scope="Medicare Part B",
     ),
@@ -229,7 +235,10 @@ RULES: Final[tuple[BillingRule, ...]] = (
         "Drug Pricing Program (JG was ended on 2024-12-31); applies only when the drug was "
         "acquired under 340B.",
         sources=(
-            RuleSource("CMS CY 2025 OPPS/ASC final rule (CMS-1809-FC)", "340B modifier reporting"),
+            RuleSource(
+                "CMS CY 2024 OPPS/ASC final rule with comment period (CMS-1786-FC)",
+                "340B modifier reporting: TB for every 340B-acquired drug from 2025",
+            ),
         ),
         scope="Medicare Part B",
         in_force_from=date(2025, 1, 1),

@@ -49,6 +49,7 @@ from codefolio.records.source import FieldPath, format_path
 
 if TYPE_CHECKING:
     from codefolio.records.model import CodeRecord
+    from codefolio.render.html import Paper
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
@@ -81,6 +82,8 @@ class Job:
     strict: bool
     link_format: str
     """The format the site index links each code to."""
+    paper: Paper = "letter"
+    """The page size of PDF output."""
 
 
 @dataclass
@@ -126,6 +129,7 @@ def build_catalog(
     strict: bool = False,
     workers: int | None = None,
     as_of: date | None = None,
+    paper: Paper = "letter",
     progress: Progress | None = None,
 ) -> CatalogResult:
     """Publish every record of `source` into `out_dir` (see the module docstring).
@@ -142,7 +146,7 @@ def build_catalog(
         _mark(out_dir)
         inside(out_dir, _SITE_FILES[-1])  # refuses an assets/ that links elsewhere
         _remove_temp_files(out_dir)
-        context = build_context(formats, as_of)
+        context = build_context(formats, as_of, paper)
         read_at = time.time_ns()
         manifest = load_catalog_manifest(out_dir)
         changed = manifest.context != context  # what the index and report show
@@ -182,7 +186,7 @@ def build_catalog(
         if progress:
             progress.start(len(todo))
         link = "html" if "html" in formats else formats[0]
-        job = Job(out_dir, tuple(formats), as_of, strict, link)
+        job = Job(out_dir, tuple(formats), as_of, strict, link, paper)
         saver = _Saver(manifest, out_dir)
         if pool is None and todo:
             pool = stack.enter_context(_pool(min(count, len(todo))))

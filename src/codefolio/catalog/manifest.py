@@ -263,7 +263,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
     }
 
 
-def build_context(formats: Sequence[str], as_of: date) -> str:
+def build_context(formats: Sequence[str], as_of: date, paper: str = "letter") -> str:
     """What every publication's bytes depend on besides its record.
 
     Findings (a terminated code) are dated; HCPCS changes take effect quarterly, so the
@@ -278,6 +278,7 @@ def build_context(formats: Sequence[str], as_of: date) -> str:
         "codefolio_code": code_digest(),
         "formats": sorted(formats),
         "as_of_quarter": quarter,
+        "paper": paper,
     }
     return _sha256(json.dumps(parts, sort_keys=True))
 

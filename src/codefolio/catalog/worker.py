@@ -64,7 +64,7 @@ def publish(job: Job, record: CodeRecord) -> Outcome:
             return outcome
         publication = compose_publication(record, refdata, findings, job.as_of)
         for fmt in job.formats:
-            data = render(publication, fmt)
+            data = render(publication, fmt, job.paper)
             path = job.out_dir / f"{record.code}.{fmt}"
             # Not flushed one by one: the manifest holds each file's size and digest, and
             # a file that does not match them is rebuilt.

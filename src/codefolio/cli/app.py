@@ -14,7 +14,7 @@ from codefolio.cli.help import readable_help
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
-    PaperName,
+    PaperOption,
     as_of_date,
     err,
     fail,
@@ -76,9 +76,7 @@ def build(
     ] = Path("out"),
     formats: FormatsOption = "md,txt",
     as_of: AsOfOption = None,
-    paper: Annotated[
-        PaperName, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
-    ] = "letter",
+    paper: PaperOption = "letter",
 ) -> None:
     """Build one publication per record: OUTPUT/CODE.FORMAT for each format.
 

@@ -12,6 +12,7 @@ import typer
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
+    PaperOption,
     as_of_date,
     err,
     fail,
@@ -84,6 +85,7 @@ def build_command(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    paper: PaperOption = "letter",
 ) -> None:
     """Build every record of SOURCE into DIR: publications, an index and a report.
 
@@ -109,6 +111,7 @@ def build_command(
                 strict=strict,
                 workers=jobs,
                 as_of=as_of_date(as_of),
+                paper=paper,
                 progress=bar,
             )
         finally:

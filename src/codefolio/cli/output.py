@@ -30,6 +30,11 @@ FormatsOption = Annotated[
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""
 
+PaperOption = Annotated[
+    PaperName, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
+]
+"""`--paper a4`: the page size of PDF output; US Letter by default."""
+
 
 AsOfOption = Annotated[
     datetime | None,

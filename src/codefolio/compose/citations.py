@@ -24,6 +24,7 @@ from codefolio.compose.model import (
     SourceRef,
     Table,
 )
+from codefolio.records.model import RECORD_FORMAT
 
 _QUARTER = re.compile(r"(\d{4})q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"\d{4}-\d{2}")
@@ -96,7 +97,7 @@ def build_references(
     rule in order of first citation: the same numbers wherever they are computed."""
     sources = list(sources)
     entries: list[tuple[Literal["input", "dataset", "rule"], str, str]] = [
-        ("input", INPUT_KEY, f"Input record for {code}")
+        ("input", INPUT_KEY, f"{code}, record format {RECORD_FORMAT}")
     ]
     cited_sets = {dataset_of(ref)[0] for ref in sources if ref.kind == "dataset"}
     for entry in datasets:

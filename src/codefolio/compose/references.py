@@ -15,7 +15,7 @@ from codefolio.compose.model import (
     Section,
     SourceRef,
 )
-from codefolio.records.model import RECORD_FORMAT, CodeRecord, infer_code_system
+from codefolio.records.model import CodeRecord, infer_code_system
 
 
 def cited_datasets(
@@ -48,9 +48,7 @@ def compose_references(
     items = [
         ListItem(
             label=labels[entry.kind],
-            text=f"{record.code}, record format {RECORD_FORMAT}"
-            if entry.kind == "input"
-            else entry.text,
+            text=entry.text,
             sources=src("code", "format") if entry.kind == "input" else [],
         )
         for entry in build_references(record.code, cited, datasets)
