@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +252,42 @@ def test_a_full_disk_still_lists_failures_and_says_what_was_not_written(
     assert stderr.endswith(f"error: {out / MANIFEST_NAME}: cannot write: No space left on device\n")
     assert (out / "report.json").is_file()
     assert (out / "index.html").is_file()
+
+
+def test_a_read_only_catalogue_still_lists_every_failure(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system refuses every write (root ignores file modes, so the refusal is simulated
+    where codefolio writes: the mark, the atomic writes, the manifest)."""
+    from codefolio import fileio
+
+    records, out = built
+    (out / CATALOG_MARKER).unlink()  # an earlier codefolio's catalogue: the mark is written now
+    (records / "J9306.yaml").write_text(
+        (records / "J9306.yaml").read_text(encoding="utf-8").replace("Perjeta", "Perjeta®"),
+        encoding="utf-8",
+    )
+    (records / "J9999.yaml").write_text("code: J9999\nmodifers: []\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    real_open = os.open
+
+    def open_refusing_the_mark(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith(CATALOG_MARKER):
+            refuse()
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_refusing_the_mark)
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
+    code, stdout, stderr = run(
+        "catalog", "build", str(records), "-o", str(out), "-j", "1", "-f", ",".join(FORMATS)
+    )
+    assert code == 1
+    assert stdout.startswith("0 built, 1 unchanged, 0 removed, 2 failed in")
+    assert "2 record(s) failed:\n" in stderr
+    assert "J9306.yaml: cannot write: Permission denied" in stderr
+    assert f"error: {out / CATALOG_MARKER}: cannot write: Permission denied\n" in stderr
+    assert f"error: {out / MANIFEST_NAME}: cannot write: Permission denied\n" in stderr
+    assert "Traceback" not in stdout + stderr

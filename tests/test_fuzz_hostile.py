@@ -59,6 +59,7 @@ _HOSTILE_TEXT = st.sampled_from(
         "\x1b[31mred",
         "\x9b31m",
         "\ud800",
+        "\u202e" + "y" * 2000,
         "\r\n",
         "",
         " ",

@@ -315,3 +315,23 @@ def test_a_full_disk_during_build_says_which_files_were_written(
         f"error: {out / 'J9306.html'}: cannot write: No space left on device; written: "
         f"{out / 'J9306.md'}, {out / 'J9306.txt'}; not written: {out / 'J9306.html'}\n"
     )
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_bidirectional_override_controls_are_refused(tmp_path: Path, control: str) -> None:
+    """They make text read otherwise than it is, and one before a long word took the PDF
+    layout minutes (41 s for 2,000 characters)."""
+    data = example_data("J9306")
+    data["payers"][0]["notes"] = control + "y" * 2000
+    record = write_yaml(tmp_path / "J9306.yaml", data)
+    [problem] = problems_of(record)
+    assert problem.endswith(
+        f"payers[0].notes: contains the control character U+{ord(control):04X}; remove it"
+    )
+
+
+def test_right_to_left_letters_and_marks_are_text(tmp_path: Path) -> None:
+    data = example_data("J9306")
+    data["payers"][0]["notes"] = "\u05d0\u05d1 \u200f note"
+    record = write_yaml(tmp_path / "J9306.yaml", data)
+    assert load_record(record).payers[0].notes == "\u05d0\u05d1 \u200f note"

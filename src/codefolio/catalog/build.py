@@ -143,9 +143,10 @@ def build_catalog(
     check_source(source)  # before DIR is made: a SOURCE that is not there is refused
     check_own_folder(out_dir, CATALOG_MARKER, "catalogue", MANIFEST_NAME)
     with _locked(out_dir), _collector_paused(), contextlib.ExitStack() as stack:
-        _mark(out_dir)
         inside(out_dir, _SITE_FILES[-1])  # refuses an assets/ that links elsewhere
-        _remove_temp_files(out_dir)
+        # A read-only DIR still gets every record tried and every failure listed.
+        _writing(result, CATALOG_MARKER, functools.partial(_mark, out_dir))
+        _writing(result, "(temporary files)", functools.partial(_remove_temp_files, out_dir))
         context = build_context(formats, as_of, paper)
         read_at = time.time_ns()
         manifest = load_catalog_manifest(out_dir)
@@ -442,8 +443,6 @@ def _mark(out_dir: Path) -> None:
         fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     except FileExistsError:
         return
-    except OSError as exc:
-        raise CatalogError(f"{out_dir}: cannot write the catalogue: {exc.strerror}") from None
     from codefolio import __version__
 
     try:

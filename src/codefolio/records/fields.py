@@ -37,9 +37,12 @@ ECHO_LIMIT = 60
 MAX_TEXT_CHARS = 20_000
 
 # C0 and C1 control characters other than tab and newline are never meaningful in a record
-# and can hide terminal escape sequences in hostile input. A line break is a line break
-# however it was saved (CRLF, CR), so carriage returns become newlines first.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# and can hide terminal escape sequences in hostile input. Nor are the bidirectional
+# embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): they make text
+# read differently from what it holds, and one before a long word costs the PDF layout
+# minutes. A line break is a line break however it was saved (CRLF, CR), so carriage
+# returns become newlines first.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"\r\n?")
 
 
