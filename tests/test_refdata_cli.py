@@ -134,7 +134,11 @@ def test_refdata_info_lists_the_data_sets() -> None:
     assert code == 0
     for dataset_id in ("hcpcs", "pos", "nucc", "icd10cm", "mue", "asp", "asp-ndc", "opps"):
         assert f"│ {dataset_id} " in stdout
-    assert "2024q1…2026q1" in stdout
+    rows = [line for line in stdout.splitlines() if line.startswith("│ asp ")]
+    assert [line.split("│")[2].strip() for line in rows] == [
+        f"{year}q{quarter}" for year in (2024, 2025) for quarter in (1, 2, 3, 4)
+    ] + ["2026q1"]
+    assert all("│ shipped │" in line for line in rows)
 
 
 @pytest.mark.parametrize(

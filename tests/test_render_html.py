@@ -92,9 +92,10 @@ def test_contents_link_every_section_in_order(j9306: Publication, j9306_page: El
     headings = [
         (e.tag, e.text) for e in j9306_page.find("main").iter() if re.fullmatch(r"h\d", e.tag)
     ]
-    assert headings[:4] == [
+    assert headings[:5] == [
         ("h2", "Summary & Overview"),
         ("h3", "Review notes"),
+        ("h3", "Changes since the previous edition"),
         ("h2", "Billing Code Overview"),
         ("h2", "Clinical & Coding Specifications"),
     ]

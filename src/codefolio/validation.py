@@ -44,7 +44,9 @@ class Finding:
 
 
 def check_record(record: CodeRecord, ref: ReferenceData, as_of: date) -> list[Finding]:
-    """Every finding for `record`, in field order; `as_of` dates terminations."""
+    """Every finding for `record`, in field order, against the data set editions in force
+    on `as_of`; `as_of` dates terminations."""
+    ref = ref.at(as_of)
     return [
         *_check_billing_code(("code",), record.code, ref, as_of),
         *_check_descriptor(record, ref),
@@ -127,8 +129,7 @@ def validate_files(paths: Sequence[Path], ref: ReferenceData, as_of: date) -> li
 
 def _edition(ref: ReferenceData, dataset: str) -> str:
     """`HCPCS Level II 2025-10`: how a message names the data set it checked."""
-    entry = ref.dataset(dataset)
-    return f"{entry.name} {entry.edition}"
+    return f"{ref.dataset(dataset).name} {ref.edition(dataset)}"
 
 
 def _suggest(ref: ReferenceData, kind: str, code: str) -> str:
@@ -177,10 +178,10 @@ def _check_billing_code(
 def _newer_listings(code: str, ref: ReferenceData) -> list[str]:
     """Data set editions later than the HCPCS file's that list `code` all the same (a code
     added after the shipped HCPCS edition appears there first)."""
-    since = ref.dataset("hcpcs").effective
-    mue = ref.dataset("mue")
+    since = ref.dataset("hcpcs").release(ref.edition("hcpcs")).effective_start
+    mue = ref.dataset("mue").release(ref.edition("mue"))
     found = []
-    if ref.mue(code) and mue.effective and since and mue.effective > since:
+    if ref.mue(code) and mue.effective_start and since and mue.effective_start > since:
         found.append(_edition(ref, "mue"))
     later = [
         limit

@@ -26,6 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from codefolio.catalog.facts import change_lines, facts_keys
 from codefolio.catalog.folder import check_own_folder, inside
 from codefolio.catalog.index import IndexRow
 from codefolio.catalog.manifest import (
@@ -46,9 +47,11 @@ from codefolio.errors import CatalogError, RecordError
 from codefolio.fileio import write_atomic, write_atomic_text
 from codefolio.records import read_record
 from codefolio.records.source import FieldPath, format_path
+from codefolio.refdata import open_reference_data
 
 if TYPE_CHECKING:
     from codefolio.records.model import CodeRecord
+    from codefolio.refdata import ReferenceData
     from codefolio.render.html import Paper
 
 # The manifest is saved at most this often while publications are written, so a killed
@@ -148,14 +151,21 @@ def build_catalog(
         _writing(result, CATALOG_MARKER, functools.partial(_mark, out_dir))
         _writing(result, "(temporary files)", functools.partial(_remove_temp_files, out_dir))
         context = build_context(formats, as_of, paper)
+        ref = open_reference_data()
         read_at = time.time_ns()
         manifest = load_catalog_manifest(out_dir)
         changed = manifest.context != context  # what the index and report show
         dirty = changed  # only the manifest: stamps that moved
         manifest.context = context
+        # Unchanged record files are left unread only while the data set facts their
+        # publications state cannot have moved: the same store file, the same as-of date.
+        trusted = _trusted(ref, as_of)
+        skip = not changed and manifest.trusted == trusted
+        dirty |= manifest.trusted != trusted
+        manifest.trusted = trusted
         # A full build: the workers start now, and load while the records are read here.
         pool = stack.enter_context(_pool(count)) if changed else None
-        loaded = read_source(source, _unchanged_files(manifest) if not changed else None)
+        loaded = read_source(source, _unchanged_files(manifest) if skip else None)
         result.notes = loaded.notes
         for failure in loaded.failures:
             _unreadable(result, failure)
@@ -170,7 +180,11 @@ def build_catalog(
                 again = _read_again(unread, result)
                 todo.extend([again] if again else [])
         stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
-        keys = {item.record.code: record_key(context, item.record) for item in loaded.records}
+        facts = facts_keys([item.record for item in [*loaded.records, *todo]], ref, as_of)
+        keys = {
+            item.record.code: record_key(f"{context}\n{facts[item.record.code]}", item.record)
+            for item in [*loaded.records, *todo]
+        }
         for item in loaded.records:
             code = item.record.code
             old = manifest.entries.get(code)
@@ -183,7 +197,6 @@ def build_catalog(
             dirty |= entry != old
             manifest.entries[code] = entry
             _unchanged(result, item.origin, entry, strict)
-        keys.update({item.record.code: record_key(context, item.record) for item in todo})
         if progress:
             progress.start(len(todo))
         link = "html" if "html" in formats else formats[0]
@@ -195,9 +208,12 @@ def build_catalog(
             entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
             if outcome.error is None:
                 _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
+                previous = manifest.entries.get(entry.code)
                 manifest.entries[entry.code] = entry
                 result.built.append(entry.code)
-                result.rows.append(_row(entry, "built"))
+                # A republication lists what the editions in force changed for its code.
+                changes = change_lines(ref, entry.code, as_of) if previous is not None else []
+                result.rows.append(replace(_row(entry, "built"), changes=changes))
                 saver.changed()
             else:
                 failure = _failure(item.origin, entry, outcome.error, strict)
@@ -218,6 +234,13 @@ def build_catalog(
             manifest.report_as_of = "" if result.errors else report_as_of
             _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
     return result
+
+
+def _trusted(ref: ReferenceData, as_of: date) -> str:
+    """The reference store file, by its stamp, and the as-of date: while both are those of
+    the last build, so are the data set facts of every publication."""
+    stat = ref.path.stat()
+    return f"{as_of.isoformat()} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
 
 
 def _unchanged_files(manifest: CatalogManifest) -> Callable[[str, os.stat_result], str | None]:

@@ -145,6 +145,9 @@ class CatalogManifest:
     report_as_of: str = ""
     """The as-of date of the report last written, or "" when it listed failures (so the next
     build writes it again)."""
+    trusted: str = ""
+    """What must be as it was for unchanged record files to be left unread (the reference
+    store and the as-of date: see `catalog.build`)."""
 
     encoded: dict[str, tuple[Entry, str]] = field(default_factory=dict, repr=False)
     """Each entry's JSON as last saved: a build saves the manifest now and then, and
@@ -157,6 +160,7 @@ class CatalogManifest:
             "codefolio_code": code_digest(),
             "context": self.context,
             "report_as_of": self.report_as_of,
+            "trusted": self.trusted,
         }
         entries = ",".join(f"{_dumps(code)}:{self._encode(code)}" for code in sorted(self.entries))
         return f'{_dumps(head)[:-1]},"entries":{{{entries}}}}}'.encode()
@@ -195,7 +199,7 @@ def validated_manifest(raw: bytes) -> CatalogManifest:
     if stored.format != MANIFEST_FORMAT:
         raise ValueError(f"manifest format {stored.format!r}, not {MANIFEST_FORMAT!r}")
     entries = {key: _checked_entry(key, entry) for key, entry in stored.entries.items()}
-    return CatalogManifest(entries, stored.context, stored.report_as_of)
+    return CatalogManifest(entries, stored.context, stored.report_as_of, stored.trusted)
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,7 @@ class _StoredManifest:
     format: str
     context: str
     report_as_of: str
+    trusted: str
     entries: dict[str, Entry]
 
 

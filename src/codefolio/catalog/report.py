@@ -36,6 +36,9 @@ class ReportRow:
     """None when the record could not be read, so its gaps are unknown."""
     findings: list[StoredFinding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    """For a republished record: what the data set editions in force changed for its code
+    since the editions before them."""
 
 
 @dataclass(frozen=True)

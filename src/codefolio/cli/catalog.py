@@ -124,6 +124,9 @@ def build_command(
         raise fail(error) from None
     for note in result.notes:
         out.print(note, markup=False)
+    for row in result.rows:
+        if row.status == "built" and row.changes:
+            out.print(f"republished {row.code}: {'; '.join(row.changes)}", markup=False)
     out.print(
         f"{len(result.built)} built, {len(result.unchanged)} unchanged, "
         f"{len(result.removed)} removed, {len(result.failures)} failed in {output}; "

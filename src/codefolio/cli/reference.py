@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from codefolio.cli.output import err, fail, open_store, out
+from codefolio.cli.editions import refdata_diff, refdata_import, refdata_info
+from codefolio.cli.output import AsOfOption, as_of_date, err, fail, open_store, out
 from codefolio.errors import CodefolioError
-from codefolio.refdata import KINDS, rebuild_reference_data
+from codefolio.refdata import KINDS, ReferenceData, rebuild_reference_data
+from codefolio.refdata.diff import code_history
 from codefolio.refdata.report import CodeReport, report_code
 
 refdata_app = typer.Typer(
@@ -57,8 +59,14 @@ def lookup(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="Show the code's facts in every edition held.")
+    ] = False,
+    as_of: AsOfOption = None,
 ) -> None:
-    """Show what the shipped reference data sets hold for one code.
+    """Show what the reference data sets hold for one code.
+
+    The facts come from the editions in force on the as-of date (default today).
 
     Each fact comes with its data set edition. A HCPCS or CPT code also shows its MUE per
     setting, latest ASP payment limit, OPPS rate and NDC packages. Exits 1 for an unknown
@@ -67,7 +75,11 @@ def lookup(
     Example: `codefolio lookup J9306`
     """
     try:
-        report = report_code(open_store(), code, kind)
+        ref = open_store().at(as_of_date(as_of))
+        report = report_code(ref, code, kind)
+        if history:
+            _print_history(ref, report.code, as_json)
+            return
     except (CodefolioError, OSError) as error:
         raise fail(error) from None
     if as_json:
@@ -83,6 +95,25 @@ def lookup(
         out.print(f"{report.kind} {report.code}", markup=False)
     for note in report.notes:
         out.print(f"note: {note}", markup=False)
+
+
+def _print_history(ref: ReferenceData, code: str, as_json: bool) -> None:
+    entries = code_history(ref, code)
+    if as_json:
+        out.print_json(data=[entry.model_dump(mode="json") for entry in entries])
+        return
+    table = Table(
+        "Data set",
+        "Edition",
+        "Facts",
+        "Changed from the edition before",
+        title=f"{code} across editions",
+    )
+    for entry in entries:
+        table.add_row(
+            entry.dataset, entry.edition, "\n".join(entry.facts), "\n".join(entry.changes)
+        )
+    out.print(table, markup=False)
 
 
 @refdata_app.command("build")
@@ -102,28 +133,6 @@ def refdata_build() -> None:
     out.print(table, markup=False)
 
 
-@refdata_app.command("info")
-def refdata_info() -> None:
-    """List the shipped data sets: publisher, edition(s), effective date and files.
-
-    Example: `codefolio refdata info`
-    """
-    try:
-        ref = open_store()
-    except (CodefolioError, OSError) as error:
-        raise fail(error) from None
-    table = Table("Id", "Name", "Publisher", "Edition", "Effective", "Files", title=str(ref.path))
-    for dataset in ref.datasets():
-        editions = dataset.edition
-        if len(dataset.editions) > 1:
-            editions = f"{dataset.editions[0]}…{dataset.edition} ({len(dataset.editions)})"
-        effective = "" if dataset.effective is None else dataset.effective.isoformat()
-        table.add_row(
-            dataset.id,
-            dataset.name,
-            dataset.publisher,
-            editions,
-            effective,
-            str(len(dataset.files)),
-        )
-    out.print(table, markup=False)
+refdata_app.command("info")(refdata_info)
+refdata_app.command("import")(refdata_import)
+refdata_app.command("diff")(refdata_diff)

@@ -74,7 +74,9 @@ POLICY_MODIFIERS = ("JW", "JZ", "JG", "TB", "PO", "PN")
 
 
 def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> ReferenceFacts:
-    """Look up everything the data sets say about the codes in `record`."""
+    """Look up everything the data sets say about the codes in `record`, in the editions
+    in force on `as_of`."""
+    ref = ref.at(as_of)
     modifiers = {m.code: hit for m in record.modifiers if (hit := ref.modifier(m.code))}
     places = {s.pos: place for s in record.sites_of_service if (place := ref.pos(s.pos))}
     taxonomies = {
@@ -83,7 +85,7 @@ def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> Referen
     diagnoses = {d.code: diagnosis for d in record.diagnoses if (diagnosis := ref.icd10(d.code))}
     datasets = {
         entry.id: DataSetEdition(
-            id=entry.id, name=entry.name, publisher=entry.publisher, edition=entry.edition
+            id=entry.id, name=entry.name, publisher=entry.publisher, edition=ref.edition(entry.id)
         )
         for entry in ref.datasets()
     }

@@ -7,6 +7,7 @@ from datetime import date
 
 from codefolio import __version__
 from codefolio.compose.benchmarks import compose_benchmarks
+from codefolio.compose.changes import compose_changes
 from codefolio.compose.citations import section_sources
 from codefolio.compose.claims import compose_claims
 from codefolio.compose.diagnoses import compose_diagnoses
@@ -23,6 +24,7 @@ from codefolio.compose.summary import compose_summary, title_of
 from codefolio.compose.worked import work_billing
 from codefolio.records.model import CodeRecord
 from codefolio.refdata import ReferenceData, open_reference_data
+from codefolio.refdata.diff import changes_since_previous
 from codefolio.validation import Finding, check_record, unfilled_gaps
 
 
@@ -52,13 +54,14 @@ def compose_publication(
         compose_documentation(record),
         compose_diagnoses(record, facts),
     ]
-    cited = _unique(ref for section in body for ref in section_sources(section))
+    current = refdata.at(as_of)
+    changes = compose_changes(record.code, changes_since_previous(current, record.code), current)
+    cited = _unique(ref for section in [*body, changes] for ref in section_sources(section))
     datasets = cited_datasets(cited, facts.datasets)
     descriptor = descriptor_of(record, facts)
     notes = compose_review_notes(findings, staleness, work)
     summary = compose_summary(record, facts, body, unfilled_gaps(record, refdata), staleness, work)
-    if notes:
-        summary = summary.model_copy(update={"subsections": [notes]})
+    summary = summary.model_copy(update={"subsections": [*([notes] if notes else []), changes]})
     sections = [
         summary,
         *body,

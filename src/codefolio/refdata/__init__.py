@@ -6,7 +6,12 @@
 from __future__ import annotations
 
 from codefolio.refdata.codes import KINDS, Kind, infer_kind, normalize_ndc
-from codefolio.refdata.lookup import ReferenceData, open_reference_data, rebuild_reference_data
+from codefolio.refdata.lookup import (
+    ReferenceData,
+    forget_reference_data,
+    open_reference_data,
+    rebuild_reference_data,
+)
 from codefolio.refdata.manifest import DataFile, DataSet, Release, Source
 from codefolio.refdata.models import (
     AspLimit,
@@ -42,6 +47,7 @@ __all__ = [
     "Source",
     "Taxonomy",
     "default_cache_dir",
+    "forget_reference_data",
     "infer_kind",
     "normalize_ndc",
     "open_reference_data",

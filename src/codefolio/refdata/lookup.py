@@ -11,6 +11,7 @@ import contextlib
 import re
 import sqlite3
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ class ReferenceData:
         manifest: Manifest,
         path: Path,
         build: BuildReport | None = None,
+        as_of: date | None = None,
     ) -> None:
         self._conn = conn
         self._conn.row_factory = sqlite3.Row
@@ -72,11 +74,51 @@ class ReferenceData:
         self._known: dict[str, list[str]] = {}
         self._descriptors: list[tuple[str, str]] = []
         self._naming: dict[str, list[str]] = {}
+        self._views: dict[tuple[str, ...], ReferenceData] = {}
         self.manifest = manifest
         self.path = path
         self.build = build
-        self._editions = {dataset.id: dataset.edition for dataset in manifest.datasets}
+        self.as_of = as_of or date.today()
+        self._editions = {
+            dataset.id: dataset.in_force(self.as_of).edition for dataset in manifest.datasets
+        }
         self._quarters = {release.edition: release for release in manifest.dataset("asp").releases}
+
+    def at(self, as_of: date) -> ReferenceData:
+        """The same store, answering from the editions in force on `as_of` (HCPCS, MUE and
+        OPPS by effective date, the ASP crosswalk by quarter); one view per set of editions
+        is kept, so what it reads once (descriptors) is read once."""
+        editions = tuple(dataset.in_force(as_of).edition for dataset in self.manifest.datasets)
+        if editions == tuple(self._editions.values()):
+            return self
+        with self._lock:
+            view = self._views.get(editions)
+            if view is None:
+                view = ReferenceData.__new__(ReferenceData)
+                view.__dict__.update(self.__dict__)
+                view._known, view._descriptors, view._naming = {}, [], {}
+                view.as_of = as_of
+                view._editions = dict(zip(self._editions, editions, strict=True))
+                self._views[editions] = view
+        return view
+
+    def edition(self, dataset_id: str) -> str:
+        """The edition of a data set these lookups answer from (in force on `as_of`)."""
+        self.manifest.dataset(dataset_id)  # raises for an unknown id
+        return self._editions[dataset_id]
+
+    def _in_edition(
+        self, table: str, dataset_id: str, where: str, *args: object
+    ) -> list[dict[str, Any]]:
+        """Rows of an editioned table in the edition in force, without the edition column."""
+        rows = self._rows(
+            f"SELECT * FROM {table}_editions WHERE edition = ? AND {where}",
+            self._editions[dataset_id],
+            *args,
+        )
+        for row in rows:
+            row.pop("edition")
+        return rows
 
     @classmethod
     def open(
@@ -98,6 +140,23 @@ class ReferenceData:
         rows = self._rows(sql, *args)
         return rows[0] if rows else None
 
+    def table_rows(
+        self,
+        table: str,
+        edition_column: str,
+        edition: str,
+        code_column: str | None = None,
+        codes: set[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rows of one edition of a store table (of the codes given), for diffs. The names
+        come from the data set registry, never from input."""
+        sql = f"SELECT * FROM {table} WHERE {edition_column} = ?"
+        args: list[object] = [edition]
+        if code_column is not None and codes is not None:
+            sql += f" AND {code_column} IN ({', '.join('?' * len(codes))})"
+            args.extend(sorted(codes))
+        return self._rows(sql, *args)
+
     # Data sets
 
     def datasets(self) -> list[DataSet]:
@@ -111,9 +170,10 @@ class ReferenceData:
 
     def hcpcs(self, code: str) -> HcpcsCode | None:
         """The HCPCS Level II procedure row (RECID 3); None for CPT and unknown codes."""
-        row = self._row("SELECT * FROM hcpcs WHERE code = ?", normalize_code(code))
-        if row is None:
+        rows = self._in_edition("hcpcs", "hcpcs", "code = ?", normalize_code(code))
+        if not rows:
             return None
+        row = rows[0]
         services = row.pop("type_of_service")
         return HcpcsCode(
             dataset="hcpcs",
@@ -131,7 +191,7 @@ class ReferenceData:
             return []
         if name not in self._naming:
             if not self._descriptors:
-                rows = self._rows("SELECT code, long_description FROM hcpcs ORDER BY code")
+                rows = self._in_edition("hcpcs", "hcpcs", "1 ORDER BY code")
                 self._descriptors = [(r["code"], r["long_description"].lower()) for r in rows]
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
             self._naming[name] = [
@@ -140,7 +200,8 @@ class ReferenceData:
         return [row for code in self._naming[name] if (row := self.hcpcs(code))]
 
     def modifier(self, code: str) -> Modifier | None:
-        row = self._row("SELECT * FROM modifier WHERE code = ?", normalize_code(code))
+        rows = self._in_edition("modifier", "hcpcs", "code = ?", normalize_code(code))
+        row = rows[0] if rows else None
         return (
             None
             if row is None
@@ -148,7 +209,8 @@ class ReferenceData:
         )
 
     def pos(self, code: str) -> PlaceOfService | None:
-        row = self._row("SELECT * FROM pos WHERE code = ?", normalize_code(code))
+        rows = self._in_edition("pos", "pos", "code = ?", normalize_code(code))
+        row = rows[0] if rows else None
         return (
             None
             if row is None
@@ -156,7 +218,8 @@ class ReferenceData:
         )
 
     def taxonomy(self, code: str) -> Taxonomy | None:
-        row = self._row("SELECT * FROM taxonomy WHERE code = ?", normalize_code(code))
+        rows = self._in_edition("taxonomy", "nucc", "code = ?", normalize_code(code))
+        row = rows[0] if rows else None
         return (
             None if row is None else Taxonomy(dataset="nucc", edition=self._editions["nucc"], **row)
         )
@@ -175,11 +238,11 @@ class ReferenceData:
 
     def mue(self, code: str) -> list[Mue]:
         """One edit per setting: practitioner, outpatient_hospital, dme_supplier (in that order)."""
-        rows = self._rows(
-            "SELECT code, setting, value, mai, mai_description, rationale FROM mue "
-            "WHERE code = ? ORDER BY setting_order",
-            normalize_code(code),
+        rows = self._in_edition(
+            "mue", "mue", "code = ? ORDER BY setting_order", normalize_code(code)
         )
+        for row in rows:
+            row.pop("setting_order")
         return [Mue(dataset="mue", edition=self._editions["mue"], **row) for row in rows]
 
     def asp_history(self, code: str) -> list[AspLimit]:
@@ -203,7 +266,7 @@ class ReferenceData:
         return [NdcPackage(dataset="asp-ndc", edition=row["quarter"], **row) for row in rows]
 
     def ndc_packages(self, code: str, quarter: str | None = None) -> list[NdcPackage]:
-        """Crosswalk rows for a HCPCS code in the latest quarter, or in `quarter`."""
+        """Crosswalk rows for a HCPCS code in the quarter in force, or in `quarter`."""
         wanted = self._crosswalk_quarter(quarter)
         rows = self._rows(
             "SELECT * FROM asp_ndc WHERE hcpcs_code = ? AND quarter = ? ORDER BY ndc",
@@ -213,7 +276,7 @@ class ReferenceData:
         return self._packages(rows)
 
     def ndc(self, ndc: str) -> list[NdcPackage]:
-        """Latest-quarter crosswalk rows for an NDC in any hyphenation or as 11 digits."""
+        """Crosswalk rows of the quarter in force for an NDC in any hyphenation or 11 digits."""
         rows = self._rows(
             "SELECT * FROM asp_ndc WHERE ndc11 = ? AND quarter = ? ORDER BY hcpcs_code",
             normalize_ndc(ndc),
@@ -224,11 +287,12 @@ class ReferenceData:
     def _crosswalk_quarter(self, quarter: str | None) -> str:
         dataset = self.manifest.dataset("asp-ndc")
         if quarter is None:
-            return dataset.edition
+            return self._editions["asp-ndc"]
         return dataset.release(quarter.strip().lower()).edition
 
     def opps(self, code: str) -> OppsRate | None:
-        row = self._row("SELECT * FROM opps WHERE code = ?", normalize_code(code))
+        rows = self._in_edition("opps", "opps", "code = ?", normalize_code(code))
+        row = rows[0] if rows else None
         return (
             None if row is None else OppsRate(dataset="opps", edition=self._editions["opps"], **row)
         )
@@ -251,7 +315,8 @@ class ReferenceData:
         return rank_nearest(normalize_code(code), self.known_codes(checked), limit)
 
     def known_codes(self, kind: Kind) -> list[str]:
-        """Every code of `kind` the data sets hold, sorted (NDCs as 11 digits, latest quarter)."""
+        """Every code of `kind` the data sets hold, sorted (NDCs as 11 digits, of the quarter
+        in force; other codes of the newest editions)."""
         if kind not in self._known:
             if kind == "ndc":
                 codes = [
@@ -287,6 +352,12 @@ def open_reference_data(
         if folder not in _DEFAULT:
             _DEFAULT[folder] = ReferenceData.open(folder, building=building)
         return _DEFAULT[folder]
+
+
+def forget_reference_data(cache_dir: Path | None = None) -> None:
+    """Let the next `open_reference_data()` reopen the store (after an import rebuilt it)."""
+    with _DEFAULT_LOCK:
+        _DEFAULT.pop(cache_dir or default_cache_dir(), None)
 
 
 def rebuild_reference_data(cache_dir: Path | None = None) -> BuildReport:

@@ -12,6 +12,7 @@ import json
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -45,7 +46,8 @@ class DataFile(_Frozen):
 
 
 class Release(_Frozen):
-    """One edition of a data set (a quarter for the ASP series)."""
+    """One edition of a data set (a quarter for the ASP series): shipped with codefolio, or
+    imported by the user from a release file (`refdata import`)."""
 
     edition: str
     effective_start: date | None
@@ -53,6 +55,7 @@ class Release(_Frozen):
     note: str
     source: Source
     files: list[DataFile]
+    origin: Literal["shipped", "imported"] = "shipped"
 
 
 class DataSet(_Frozen):
@@ -84,6 +87,16 @@ class DataSet(_Frozen):
     @property
     def files(self) -> list[DataFile]:
         return [file for release in self.releases for file in release.files]
+
+    def in_force(self, on: date) -> Release:
+        """The release in force on a date: the latest whose effective start is on or before
+        it (an undated release is always in force), else the earliest release."""
+        started = [
+            release
+            for release in self.releases
+            if release.effective_start is None or release.effective_start <= on
+        ]
+        return started[-1] if started else self.releases[0]
 
     def release(self, edition: str) -> Release:
         """The release of that edition; raises for an edition that is not shipped."""

@@ -1,4 +1,6 @@
-"""The embedded SQLite store: built from the shipped files, kept in the user cache directory.
+"""The embedded SQLite store: built from the shipped files and the imported release files
+(see `editions`), kept in the user cache directory. Each data set's tables are declared by
+its module in `refdata.datasets`; editions sit side by side in one table, keyed by edition.
 
 The store is disposable: it is rebuilt whenever the manifest's sha256 (or the schema)
 differs from the one recorded in it, or when it is damaged (a digest of its bytes, kept in
@@ -12,12 +14,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +25,10 @@ import platformdirs
 
 from codefolio.errors import ReferenceDataError
 from codefolio.fileio import replacing
-from codefolio.refdata import parse
-from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, load_manifest, verify_file
+from codefolio.refdata import datasets, parse
+from codefolio.refdata.editions import load_editions, release_path
+from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, verify_file
+from codefolio.refdata.release import ReleaseData, ReleaseFile
 
 Building = Callable[[], AbstractContextManager[object]]
 """What to wrap a store build in, such as a progress display."""
@@ -35,54 +36,33 @@ Building = Callable[[], AbstractContextManager[object]]
 CACHE_ENV = "CODEFOLIO_CACHE_DIR"
 STORE_NAME = "refdata.sqlite3"
 # Bump when the tables below change, so stores built by older code are rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE hcpcs (
-    code TEXT PRIMARY KEY, long_description TEXT NOT NULL, short_description TEXT NOT NULL,
-    pricing_indicator TEXT, coverage_code TEXT, betos TEXT, type_of_service TEXT NOT NULL,
-    add_date TEXT, effective_date TEXT, termination_date TEXT, action_code TEXT
-) WITHOUT ROWID;
-CREATE TABLE modifier (
-    code TEXT PRIMARY KEY, long_description TEXT NOT NULL, short_description TEXT NOT NULL,
-    coverage_code TEXT, add_date TEXT, effective_date TEXT, termination_date TEXT,
-    action_code TEXT
-) WITHOUT ROWID;
-CREATE TABLE pos (code TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL)
-    WITHOUT ROWID;
-CREATE TABLE taxonomy (
-    code TEXT PRIMARY KEY, grouping TEXT NOT NULL, classification TEXT NOT NULL,
-    specialization TEXT, display_name TEXT NOT NULL, section TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE mue (
-    code TEXT NOT NULL, setting TEXT NOT NULL, setting_order INTEGER NOT NULL,
-    value INTEGER NOT NULL, mai INTEGER NOT NULL, mai_description TEXT NOT NULL,
-    rationale TEXT NOT NULL, PRIMARY KEY (code, setting_order)
-) WITHOUT ROWID;
-CREATE TABLE asp (
-    code TEXT NOT NULL, quarter TEXT NOT NULL, short_description TEXT, dosage TEXT NOT NULL,
-    payment_limit TEXT, coinsurance_percent TEXT, notes TEXT, PRIMARY KEY (code, quarter)
-) WITHOUT ROWID;
-CREATE TABLE asp_ndc (
-    quarter TEXT NOT NULL, hcpcs_code TEXT NOT NULL, ndc TEXT NOT NULL, ndc11 TEXT,
-    labeler TEXT NOT NULL, drug_name TEXT NOT NULL, hcpcs_dosage TEXT NOT NULL,
-    package_size TEXT, package_quantity TEXT, billing_units TEXT,
-    billing_units_per_package TEXT
-);
-CREATE TABLE icd10 (code TEXT PRIMARY KEY, description TEXT NOT NULL, billable INTEGER NOT NULL)
-    WITHOUT ROWID;
-CREATE TABLE opps (
-    code TEXT PRIMARY KEY, short_descriptor TEXT, status_indicator TEXT NOT NULL, apc TEXT,
-    relative_weight TEXT, payment_rate TEXT, national_unadjusted_copayment TEXT,
-    minimum_unadjusted_copayment TEXT
-) WITHOUT ROWID;
-"""
+SCHEMA = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 INDEXES = """
 CREATE INDEX asp_ndc_by_code ON asp_ndc (hcpcs_code, quarter);
 CREATE INDEX asp_ndc_by_ndc11 ON asp_ndc (ndc11, quarter);
 """
 TABLES = ("hcpcs", "modifier", "pos", "taxonomy", "icd10", "mue", "asp", "asp_ndc", "opps")
+
+
+def _table_sql(table: datasets.Table) -> str:
+    """A data set's table; an editioned one keyed by edition first (see `datasets.Table`)."""
+    columns = f"edition TEXT NOT NULL, {table.columns}" if table.editioned else table.columns
+    key = ", ".join(part for part in ("edition" if table.editioned else "", table.key) if part)
+    if not key:
+        return f"CREATE TABLE {table.stored} ({columns});"
+    return f"CREATE TABLE {table.stored} ({columns}, PRIMARY KEY ({key})) WITHOUT ROWID;"
+
+
+def _view_sql(table: datasets.Table, edition: str) -> str:
+    """The newest edition under the table's own name, for SQL readers of the store."""
+    quoted = edition.replace("'", "''")
+    columns = ", ".join(table.column_names)
+    return (
+        f"CREATE VIEW {table.name} AS SELECT {columns} FROM {table.stored} "
+        f"WHERE edition = '{quoted}';"
+    )
 
 
 @dataclass(frozen=True)
@@ -113,81 +93,52 @@ def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[parse.Row]) -> 
     conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [first, *rows])
 
 
+def release_tables(
+    dataset_id: str, release: Release, data_dir: Path, cache_dir: Path
+) -> dict[str, list[parse.Row]]:
+    """The rows of one edition, by table: a shipped release through its data set's shipped
+    reader, an imported one by reading its kept release files again."""
+    spec = datasets.spec(dataset_id)
+    paths = [release_path(cache_dir, data_dir, release, file.path) for file in release.files]
+    if release.origin == "shipped":
+        return spec.load_shipped(paths, release.edition)
+    tables: dict[str, list[parse.Row]] = {}
+    for file, path in zip(release.files, paths, strict=True):
+        verify_file(cache_dir, file)
+        data = read_import(ReleaseFile(file.derived_from or path.name, path.read_bytes()))
+        for name, rows in data.tables.items():
+            tables.setdefault(name, []).extend(rows)
+    return tables
+
+
+def read_import(file: ReleaseFile) -> ReleaseData:
+    """A release file read by the data set reader that recognizes it."""
+    reader = datasets.recognize(file)
+    if reader is None:
+        raise ReferenceDataError(
+            f"{file.name}: not a known release file; codefolio reads: "
+            + "; ".join(datasets.layouts())
+        )
+    return reader.read(file)
+
+
 def _load_release(
-    conn: sqlite3.Connection,
-    dataset_id: str,
-    release: Release,
-    data_dir: Path,
-    icd10: Callable[[], list[parse.Row]],
+    conn: sqlite3.Connection, dataset_id: str, release: Release, data_dir: Path, cache_dir: Path
 ) -> None:
-    """Insert one release's files into its table(s); the data set id picks the reader."""
-    paths = [data_dir / file.path for file in release.files]
+    """Insert one release's rows into its data set's tables."""
     try:
-        match dataset_id:
-            case "hcpcs":
-                _insert(conn, "hcpcs", parse.hcpcs_rows(paths[0]))
-                _insert(conn, "modifier", parse.modifier_rows(paths[1]))
-            case "pos":
-                _insert(conn, "pos", parse.pos_rows(paths[0]))
-            case "nucc":
-                _insert(conn, "taxonomy", parse.taxonomy_rows(paths[0]))
-            case "mue":
-                _insert(conn, "mue", parse.mue_rows(paths[0]))
-            case "asp":
-                _insert(conn, "asp", parse.asp_rows(paths[0], release.edition))
-            case "asp-ndc":
-                _insert(conn, "asp_ndc", parse.asp_ndc_rows(paths[0], release.edition))
-            case "opps":
-                _insert(conn, "opps", parse.opps_rows(paths[0]))
-            case "icd10cm":
-                _insert(conn, "icd10", icd10())
-            case _:
-                raise ReferenceDataError(f"no reader for reference data set {dataset_id!r}")
+        spec = datasets.spec(dataset_id)
+        for name, rows in release_tables(dataset_id, release, data_dir, cache_dir).items():
+            table = spec.table(name)
+            if table.editioned:
+                rows = [(release.edition, *row) for row in rows]
+            _insert(conn, table.stored, rows)
     except (KeyError, ValueError, IndexError, sqlite3.IntegrityError, ReferenceDataError) as error:
-        names = ", ".join(str(path) for path in paths)
+        names = ", ".join(file.path for file in release.files)
         raise ReferenceDataError(
             f"cannot load {dataset_id} {release.edition} from {names}: "
             f"{type(error).__name__}: {error}"
         ) from None
-
-
-# Prints the ICD-10-CM rows, pickled, on stdout (see `_icd10_aside`).
-_ICD10_CHILD = (
-    "import pickle, sys\n"
-    "from codefolio.refdata import parse\n"
-    "pickle.dump(list(parse.icd10_rows()), sys.stdout.buffer)\n"
-)
-
-
-@contextlib.contextmanager
-def _icd10_aside() -> Iterator[Callable[[], list[parse.Row]]]:
-    """The ICD-10-CM rows, read by a child Python process: the package behind them parses
-    its whole tabular on import, which takes as long as reading every shipped file here.
-    The child's output is trusted like the package it comes from."""
-    try:
-        child = subprocess.Popen(
-            [sys.executable, "-c", _ICD10_CHILD],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    except OSError:  # no child process here: read in this one
-        yield lambda: list(parse.icd10_rows())
-        return
-
-    def rows() -> list[parse.Row]:
-        output, errors = child.communicate()
-        if child.returncode:
-            message = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
-            raise ReferenceDataError(f"reading ICD-10-CM failed: {' '.join(message)}")
-        table: list[parse.Row] = pickle.loads(output)
-        return table
-
-    try:
-        yield rows
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.communicate()
 
 
 def _meta(manifest: Manifest) -> dict[str, str]:
@@ -199,25 +150,37 @@ def _meta(manifest: Manifest) -> dict[str, str]:
     }
 
 
-def _fill(conn: sqlite3.Connection, manifest: Manifest, data_dir: Path) -> dict[str, int]:
+def _fill(
+    conn: sqlite3.Connection, manifest: Manifest, data_dir: Path, cache_dir: Path
+) -> dict[str, int]:
     conn.executescript(SCHEMA)
-    releases = [(data.id, release) for data in manifest.datasets for release in data.releases]
-    with _icd10_aside() as icd10:  # loaded last, so the other data sets load meanwhile
-        for dataset_id, release in sorted(releases, key=lambda item: item[0] == "icd10cm"):
-            _load_release(conn, dataset_id, release, data_dir, icd10)
+    for dataset in manifest.datasets:
+        spec = datasets.spec(dataset.id)
+        for table in spec.tables:
+            conn.execute(_table_sql(table))
+        for release in dataset.releases:
+            _load_release(conn, dataset.id, release, data_dir, cache_dir)
+        for table in spec.tables:
+            if table.editioned:
+                conn.execute(_view_sql(table, dataset.edition))
     conn.executescript(INDEXES)
     conn.executemany("INSERT INTO meta VALUES (?, ?)", _meta(manifest).items())
     conn.commit()
     return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
-def build_store(cache_dir: Path, data_dir: Path = DATA_DIR) -> BuildReport:
-    """Build the store from the shipped files now, replacing any existing one atomically."""
+def build_store(
+    cache_dir: Path, data_dir: Path = DATA_DIR, manifest: Manifest | None = None
+) -> BuildReport:
+    """Build the store from the shipped and imported files now (`manifest`, default the
+    editions recorded), replacing any existing one atomically."""
     start = time.perf_counter()
-    manifest = load_manifest(data_dir)
+    manifest = manifest or load_editions(cache_dir, data_dir)
     for dataset in manifest.datasets:
-        for file in dataset.files:
-            verify_file(data_dir, file)
+        for release in dataset.releases:
+            if release.origin == "shipped":
+                for file in release.files:
+                    verify_file(data_dir, file)
     path = store_path(cache_dir)
     try:
         with replacing(path) as tmp:
@@ -226,7 +189,7 @@ def build_store(cache_dir: Path, data_dir: Path = DATA_DIR) -> BuildReport:
                 # The temp file is thrown away on failure, so no journal is needed.
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
-                rows = _fill(conn, manifest, data_dir)
+                rows = _fill(conn, manifest, data_dir, cache_dir)
             finally:
                 conn.close()
             _seal(tmp)
@@ -334,13 +297,13 @@ def connect_store(
 ) -> tuple[sqlite3.Connection, Manifest, BuildReport | None]:
     """Open the current store, building it first when needed (inside `building()`, e.g. a
     progress spinner); returns the build if one ran."""
-    manifest = load_manifest(data_dir)
+    manifest = load_editions(cache_dir, data_dir)
     path = store_path(cache_dir)
     conn = open_current(path, manifest)
     if conn is not None:
         return conn, manifest, None
     with building() if building else contextlib.nullcontext():
-        report = build_store(cache_dir, data_dir)
+        report = build_store(cache_dir, data_dir, manifest)
     conn = open_current(path, manifest)
     if conn is None:
         raise ReferenceDataError(f"the reference data store {path} was built but cannot be opened")
@@ -349,8 +312,8 @@ def connect_store(
 
 def store_needs_build(cache_dir: Path | None = None, data_dir: Path = DATA_DIR) -> bool:
     """Whether opening the reference data now would build the store first (for progress UI)."""
-    manifest = load_manifest(data_dir)
-    conn = open_current(store_path(cache_dir or default_cache_dir()), manifest)
+    folder = cache_dir or default_cache_dir()
+    conn = open_current(store_path(folder), load_editions(folder, data_dir))
     if conn is None:
         return True
     with contextlib.closing(conn):
