@@ -212,3 +212,5 @@ CROSSWALK_SPEC = DataSetSpec(
         ),
     ),
 )
+
+SPECS = (SPEC, CROSSWALK_SPEC)
