@@ -36,6 +36,9 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
     return records, out
 
 
+_OUTPUT = {"sha256": "0" * 64, "stamp": {"size": 1, "mtime_ns": 1, "inode": 1}}
+
+
 def edit_manifest(out: Path, change: Any) -> None:
     data = json.loads((out / MANIFEST_NAME).read_bytes())
     change(data)
@@ -105,8 +108,8 @@ def test_a_javascript_href_in_the_manifest_never_reaches_the_index(
     [
         lambda d: d["entries"]["J9306"].update(code="J9355"),  # was a KeyError
         lambda d: d["entries"]["J9306"].update(index={}),  # was a TypeError
-        lambda d: d["entries"]["J9306"].update(outputs={"exe": {"sha256": "0" * 64, "size": 1}}),
-        lambda d: d["entries"]["J9306"]["outputs"]["md"].update(size="12"),
+        lambda d: d["entries"]["J9306"].update(outputs={"exe": _OUTPUT}),
+        lambda d: d["entries"]["J9306"]["outputs"]["md"]["stamp"].update(size="12"),
         lambda d: d["entries"]["J9306"]["outputs"]["md"].update(sha256="not a digest"),
         lambda d: d["entries"]["J9306"].update(findings=[{"severity": 1}]),
         lambda d: d["entries"]["J9306"]["index"].update(href="J9355.html"),

@@ -4,7 +4,9 @@ changing rows in place (banner lines, preambles, Windows-1252, CRLF and zips kep
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -18,9 +20,10 @@ from typer.testing import CliRunner
 from codefolio.catalog.build import build_catalog
 from codefolio.cli.app import app
 from codefolio.errors import ReferenceDataError
-from codefolio.refdata import ReferenceData, forget_reference_data, open_reference_data
+from codefolio.refdata import ReferenceData, datasets, forget_reference_data, open_reference_data
 from codefolio.refdata.diff import changes_since_previous, diff_editions
 from codefolio.refdata.importing import import_files
+from codefolio.refdata.manifest import load_manifest
 from codefolio.refdata.release import Row, read_release_files
 from codefolio.refdata.store import STORE_NAME, read_import
 from tests.conftest import copy_examples
@@ -330,6 +333,11 @@ def _cut(path: Path, keep: int) -> Path:
     return path
 
 
+def _end_line(path: Path) -> Path:
+    path.write_bytes(path.read_bytes() + b"\r\n")
+    return path
+
+
 def _bomb(folder: Path) -> Path:
     target = folder / "HCPCS_2026.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -341,6 +349,10 @@ REFUSED = {
     "truncated": (
         lambda d: [april_limits(d), _cut(april_crosswalk(d), 400_000)],
         "cut off",
+    ),
+    "truncated at a line end": (
+        lambda d: [_end_line(_cut(april_limits(d), 30_000))],
+        "the file is cut off (an interrupted download?)",
     ),
     "wrong file": (
         lambda d: [_write(d / "pos.csv", "code,name\r\n11,Office\r\n")],
@@ -453,3 +465,66 @@ def test_a_catalog_build_after_an_import_republishes_only_changed_codes(
     text = (out / "J9306.md").read_text(encoding="utf-8")
     assert "2026-04-01 to 2026-05-15: setting practitioner MUE value: 840 → 870." in text
     assert "No other data set changed its facts for J9306" in text
+    # The stale quarterly editions say where they came from.
+    assert "newest OPPS Addendum B edition imported: 2026-01 (2026q1)" in text
+
+
+def test_every_shipped_data_set_is_declared_in_the_registry() -> None:
+    shipped = [dataset.id for dataset in load_manifest().datasets]
+    assert sorted(datasets.specs()) == sorted(shipped)
+    tables = [table.stored for spec in datasets.specs().values() for table in spec.tables]
+    assert len(tables) == len(set(tables)) == 9
+    importable = [spec.id for spec in datasets.specs().values() if spec.readers]
+    assert sorted(importable) == ["asp", "asp-ndc", "hcpcs", "mue", "nucc", "opps", "pos"]
+
+
+def test_a_small_well_formed_workbook_is_read_and_counted(tmp_path: Path) -> None:
+    """The xlsx layout, with CMS's disclaimer row above the header, three codes long."""
+    from openpyxl import Workbook
+
+    lines = HCPCS_CSV.read_text(encoding="utf-8").splitlines()
+    rows = [
+        next(csv.reader([line]))
+        for line in lines[:1]
+        + [line for line in lines if line.startswith(("J9306,", "J9355,", "J9316,"))]
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Note regarding coverage and payment indicators for codes in this file"])
+    for row in rows:
+        sheet.append(row)
+    target = tmp_path / "HCPC2026_APR_ANWEB_v2.xlsx"
+    workbook.save(target)
+    data = read_import(read_release_files(target)[0])
+    assert (data.dataset, data.edition, data.rows) == ("hcpcs", "2026-04", 3)
+    assert [row[0] for row in data.tables["hcpcs"]] == ["J9306", "J9316", "J9355"]
+
+
+def test_the_payment_limit_workbook_reproduces_the_shipped_quarter(
+    shipped_cache: Path, tmp_path: Path
+) -> None:
+    """The January 2026 file as a workbook: banner rows, numbers stored as numbers in a
+    `0.000` format, text as text."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for record in csv.reader(io.StringIO(_cp1252(LIMITS), newline="")):
+        sheet.append([_number(cell) for cell in record])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0." + "0" * len(str(record[cell.column - 1]).split(".")[1])
+    target = (
+        tmp_path / "section 508 version of January 2026 Medicare Part B Payment Limit File.xlsx"
+    )
+    workbook.save(target)
+    before = _digest(shipped_cache)
+    result = import_files([target], shipped_cache)
+    assert (result.added, result.unchanged) == ([], ["asp@2026q1"])
+    assert _digest(shipped_cache) == before
+
+
+def _number(cell: str) -> object:
+    if re.fullmatch(r"\d+\.\d+", cell):
+        return float(cell)
+    return int(cell) if re.fullmatch(r"[1-9]\d*", cell) else cell

@@ -7,23 +7,28 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
 @contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     """Yield a temp file beside `path` to fill; on success flush it to disk and rename it
-    over `path`, on any failure delete it, leaving `path` as it was."""
+    over `path`, on any failure delete it, leaving `path` as it was.
+
+    `durable=False` skips the flush: a reader still never sees half a file, but after a
+    power loss the file may be short. For files whose writer records their size and
+    digest and checks them before trusting the file again (catalogue publications)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        with tmp.open("rb") as handle:
-            os.fsync(handle.fileno())
+        if durable:
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
         tmp.chmod(0o644)
         tmp.replace(path)
     except BaseException:
@@ -31,10 +36,17 @@ def replacing(path: Path) -> Iterator[Path]:
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` through a temp file (see `replacing`)."""
-    with replacing(path) as tmp:
+    with replacing(path, durable=durable) as tmp:
         tmp.write_bytes(data)
+
+
+def write_atomic_text(path: Path, chunks: Iterable[str]) -> None:
+    """Write UTF-8 text to `path` as it is produced, through a temp file (see `replacing`):
+    a large page never has to sit in memory whole."""
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        handle.writelines(chunks)
 
 
 class UnreadableFile(ValueError):

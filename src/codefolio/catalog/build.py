@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import gc
 import os
 import re
 import time
@@ -25,7 +26,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from codefolio import __version__
 from codefolio.catalog.facts import change_lines, facts_keys
 from codefolio.catalog.folder import check_own_folder, inside
 from codefolio.catalog.index import IndexRow
@@ -35,25 +35,30 @@ from codefolio.catalog.manifest import (
     Entry,
     Gap,
     Output,
+    Stamp,
     StoredFinding,
     build_context,
     load_catalog_manifest,
     record_key,
 )
 from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_report
-from codefolio.catalog.sources import Failure, Located, read_source
-from codefolio.errors import CatalogError
-from codefolio.fileio import write_atomic
-from codefolio.records.source import format_path
+from codefolio.catalog.sources import Failure, Located, Unread, check_source, read_source
+from codefolio.errors import CatalogError, RecordError
+from codefolio.fileio import write_atomic, write_atomic_text
+from codefolio.records import read_record
+from codefolio.records.source import FieldPath, format_path
 from codefolio.refdata import open_reference_data
 
-if TYPE_CHECKING:  # the worker module imports compose and render: loaded only to build
-    from codefolio.catalog.worker import Outcome, Task
+if TYPE_CHECKING:
+    from codefolio.records.model import CodeRecord
+    from codefolio.refdata import ReferenceData
     from codefolio.render.html import Paper
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
 _SAVE_EVERY_SECONDS = 1.0
+# Records per pool task, at most: enough to make each message worth sending.
+_BATCH_MOST = 32
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
 _TEMP = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _SITE_FILES = ("index.html", "assets/site.css", "assets/site.js")
@@ -68,6 +73,33 @@ class Progress(Protocol):
     def start(self, total: int) -> None: ...
 
     def advance(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every record of one build shares (handed to each worker)."""
+
+    out_dir: Path
+    formats: tuple[str, ...]
+    as_of: date
+    strict: bool
+    link_format: str
+    """The format the site index links each code to."""
+    paper: Paper = "letter"
+    """The page size of PDF output."""
+
+
+@dataclass
+class Outcome:
+    code: str
+    findings: list[tuple[str, FieldPath, str]] = field(default_factory=list)
+    gaps: list[tuple[str, str]] = field(default_factory=list)
+    outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
+    """Per format: the sha256 of the bytes written, and the file's size, mtime_ns, inode."""
+    index: dict[str, object] = field(default_factory=dict)
+    error: str | None = None
+    """Why nothing was published: findings that are errors (or warnings, when strict), or
+    what went wrong composing, rendering or writing."""
 
 
 @dataclass
@@ -105,43 +137,75 @@ def build_catalog(
 ) -> CatalogResult:
     """Publish every record of `source` into `out_dir` (see the module docstring).
 
-    `workers=1` publishes in this process; by default one worker per CPU.
+    `workers=1` publishes in this process; by default one worker per CPU. The manifest,
+    index and report are written only when something changed.
     """
     as_of = as_of or date.today()
-    loaded = read_source(source)
-    result = CatalogResult(out_dir, notes=loaded.notes)
-    for failure in loaded.failures:
-        result.fail(
-            failure, ReportRow(failure.code, failure.origin, "failed", None, [], failure.problems)
-        )
+    result = CatalogResult(out_dir)
+    count = workers or os.cpu_count() or 1
+    check_source(source)  # before DIR is made: a SOURCE that is not there is refused
     check_own_folder(out_dir, CATALOG_MARKER, "catalogue", MANIFEST_NAME)
-    with _locked(out_dir):
+    with _locked(out_dir), _collector_paused(), contextlib.ExitStack() as stack:
         inside(out_dir, _SITE_FILES[-1])  # refuses an assets/ that links elsewhere
         # A read-only DIR still gets every record tried and every failure listed.
         _writing(result, CATALOG_MARKER, functools.partial(_mark, out_dir))
         _writing(result, "(temporary files)", functools.partial(_remove_temp_files, out_dir))
-        manifest = load_catalog_manifest(out_dir)
         context = build_context(formats, as_of, paper)
         ref = open_reference_data()
-        facts = facts_keys([item.record for item in loaded.records], ref, as_of)
+        read_at = time.time_ns()
+        manifest = load_catalog_manifest(out_dir)
+        changed = manifest.context != context  # what the index and report show
+        dirty = changed  # only the manifest: stamps that moved
+        manifest.context = context
+        # Unchanged record files are left unread only while the data set facts their
+        # publications state cannot have moved: the same store file, the same as-of date.
+        trusted = _trusted(ref, as_of)
+        skip = not changed and manifest.trusted == trusted
+        dirty |= manifest.trusted != trusted
+        manifest.trusted = trusted
+        # A full build: the workers start now, and load while the records are read here.
+        pool = stack.enter_context(_pool(count)) if changed else None
+        loaded = read_source(source, _unchanged_files(manifest) if skip else None)
+        result.notes = loaded.notes
+        for failure in loaded.failures:
+            _unreadable(result, failure)
+        todo: list[Located] = []
+        for unread in loaded.unread:
+            entry = manifest.entries[unread.code].verified(out_dir)
+            if entry is not None:
+                dirty |= entry is not manifest.entries[unread.code]
+                manifest.entries[unread.code] = entry
+                _unchanged(result, unread.origin, entry, strict)
+            else:
+                again = _read_again(unread, result)
+                todo.extend([again] if again else [])
+        stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
+        facts = facts_keys([item.record for item in [*loaded.records, *todo]], ref, as_of)
         keys = {
             item.record.code: record_key(f"{context}\n{facts[item.record.code]}", item.record)
-            for item in loaded.records
+            for item in [*loaded.records, *todo]
         }
-        todo: list[Located] = []
         for item in loaded.records:
-            entry = manifest.entries.get(item.record.code)
-            if entry and entry.key == keys[entry.code] and entry.is_present(out_dir):
-                _unchanged(result, item, entry, strict)
-            else:
+            code = item.record.code
+            old = manifest.entries.get(code)
+            entry = old.verified(out_dir) if old and old.key == keys[code] else None
+            if entry is None:
                 todo.append(item)
+                continue
+            changed |= entry.source != item.origin
+            entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
+            dirty |= entry != old
+            manifest.entries[code] = entry
+            _unchanged(result, item.origin, entry, strict)
         if progress:
             progress.start(len(todo))
         link = "html" if "html" in formats else formats[0]
-        tasks = [_task(item, out_dir, formats, as_of, strict, link, paper) for item in todo]
+        job = Job(out_dir, tuple(formats), as_of, strict, link, paper)
         saver = _Saver(manifest, out_dir)
-        for item, outcome in zip(todo, _run(tasks, workers, progress), strict=True):
-            entry = _entry(item, keys[item.record.code], outcome)
+        if pool is None and todo:
+            pool = stack.enter_context(_pool(min(count, len(todo))))
+        for item, outcome in _run(job, todo, pool, count, progress):
+            entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
             if outcome.error is None:
                 _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
                 previous = manifest.entries.get(entry.code)
@@ -152,25 +216,69 @@ def build_catalog(
                 result.rows.append(replace(_row(entry, "built"), changes=changes))
                 saver.changed()
             else:
-                failure = _failure(item, entry, outcome.error, strict)
+                failure = _failure(item.origin, entry, outcome.error, strict)
                 result.fail(failure, _row(entry, "failed", failure.problems[:1]))
-        result.removed = _drop_missing(manifest, loaded.records, result, out_dir)
-        result.rows.sort(key=lambda row: (row.code or "", row.source))
-        report = Report(as_of.isoformat(), result.rows, result.removed)
+        result.removed = _drop_missing(manifest, loaded.codes, result, out_dir)
+        changed |= bool(result.built or result.removed)
+        report_as_of = "" if result.failures else as_of.isoformat()
+        report = changed or bool(result.failures) or manifest.report_as_of != report_as_of
         # Each is written even when another cannot be (a full disk, a read-only folder), so
         # the failures are still listed and whatever can be written is.
-        _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
-        _writing(result, "index.html", lambda: _write_site(manifest, out_dir))
-        _writing(result, "the report", lambda: write_report(out_dir, report))
+        _writing(result, "index.html", lambda: _write_site(manifest, out_dir, everything=changed))
+        if report or not all((out_dir / name).is_file() for name in REPORT_FILES):
+            result.rows.sort(key=lambda row: (row.code or "", row.source))
+            done = Report(as_of.isoformat(), result.rows, result.removed)
+            _writing(result, "the report", lambda: write_report(out_dir, done))
+        if report or dirty:
+            # A report that could not be written is written again next time.
+            manifest.report_as_of = "" if result.errors else report_as_of
+            _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
     return result
 
 
-def _unchanged(result: CatalogResult, item: Located, entry: Entry, strict: bool) -> None:
+def _trusted(ref: ReferenceData, as_of: date) -> str:
+    """The reference store file, by its stamp, and the as-of date: while both are those of
+    the last build, so are the data set facts of every publication."""
+    stat = ref.path.stat()
+    return f"{as_of.isoformat()} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+
+
+def _unchanged_files(manifest: CatalogManifest) -> Callable[[str, os.stat_result], str | None]:
+    """Which record files need not be read: those whose stamp is the one they were built from."""
+    by_source = {
+        entry.source: (entry.code, entry.stamp)
+        for entry in manifest.entries.values()
+        if entry.stamp is not None
+    }
+
+    def unchanged(origin: str, stat: os.stat_result) -> str | None:
+        code, stamp = by_source.get(origin, (None, None))
+        return code if stamp is not None and stamp.matches(stat) else None
+
+    return unchanged
+
+
+def _read_again(unread: Unread, result: CatalogResult) -> Located | None:
+    """An unchanged record whose publication is missing or altered: read it to rebuild it."""
+    try:
+        return read_record(Path(unread.origin))
+    except RecordError as error:
+        _unreadable(result, Failure(unread.origin, unread.code, [str(p) for p in error.problems]))
+        return None
+
+
+def _unreadable(result: CatalogResult, failure: Failure) -> None:
+    result.fail(
+        failure, ReportRow(failure.code, failure.origin, "failed", None, [], failure.problems)
+    )
+
+
+def _unchanged(result: CatalogResult, origin: str, entry: Entry, strict: bool) -> None:
     """A skipped publication; with --strict its stored warnings still fail it."""
     result.unchanged.append(entry.code)
     if strict and any(f.severity == "warning" for f in entry.findings):
-        message = f"{item.origin}: the record has warnings (--strict); its publication is kept"
-        failure = _failure(item, entry, message, strict)
+        message = f"{origin}: the record has warnings (--strict); its publication is kept"
+        failure = _failure(origin, entry, message, strict)
         result.fail(failure, _row(entry, "failed", failure.problems[:1]))
     else:
         result.rows.append(_row(entry, "unchanged"))
@@ -180,57 +288,88 @@ def _row(entry: Entry, status: str, problems: Sequence[str] = ()) -> ReportRow:
     return ReportRow(entry.code, entry.source, status, entry.gaps, entry.findings, list(problems))
 
 
-def _task(
-    item: Located,
-    out_dir: Path,
-    formats: Sequence[str],
-    as_of: date,
-    strict: bool,
-    link: str,
-    paper: Paper,
-) -> Task:
-    from codefolio.catalog.worker import Task
-
-    return Task(item.record, out_dir, tuple(formats), as_of, strict, link, paper)
-
-
-def _run(tasks: list[Task], workers: int | None, progress: Progress | None) -> Iterator[Outcome]:
-    """Each task's outcome, in task order; a pool when there is more than one worker."""
-    from codefolio.catalog.worker import Outcome, publish
-
-    count = min(workers or os.cpu_count() or 1, len(tasks))
+@contextlib.contextmanager
+def _pool(count: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes, all started at once (None when one process does the work)."""
     if count <= 1:
-        for task in tasks:
-            yield publish(task)
+        yield None
+        return
+    # spawn: a worker starts clean, never sharing the parent's SQLite connection or locks.
+    context = get_context("spawn")
+    with ProcessPoolExecutor(
+        count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
+        for _ in range(count):  # each submission starts one worker
+            pool.submit(os.getpid)
+        yield pool
+
+
+def _start_worker(parent: int) -> None:
+    from codefolio.catalog.worker import start_worker
+
+    start_worker(parent)
+
+
+def _publish_batch(job: Job, records: list[CodeRecord]) -> list[Outcome]:
+    from codefolio.catalog.worker import publish_batch
+
+    return publish_batch(job, records)
+
+
+def _run(
+    job: Job,
+    todo: list[Located],
+    pool: ProcessPoolExecutor | None,
+    count: int,
+    progress: Progress | None,
+) -> Iterator[tuple[Located, Outcome]]:
+    """Each record with its outcome, in order; in the pool when there is one.
+
+    The pool gets batches of records, a few per worker, so each message carries real work
+    and the last batches still spread over every worker."""
+    if not todo:
+        return
+    if pool is None:
+        from codefolio.catalog.worker import publish
+
+        for item in todo:
+            yield item, publish(job, item.record)
             if progress:
                 progress.advance()
         return
-    # spawn: a worker starts clean, never sharing the parent's SQLite connection or locks.
-    with ProcessPoolExecutor(count, mp_context=get_context("spawn")) as pool:
-        futures: list[Future[Outcome]] = [pool.submit(publish, task) for task in tasks]
-        done: dict[int, Outcome] = {}
-        position = {id(future): index for index, future in enumerate(futures)}
-        next_index = 0
-        for future in as_completed(futures):
-            index = position[id(future)]
-            try:
-                done[index] = future.result()
-            except BrokenProcessPool as error:
-                code = tasks[index].record.code
-                done[index] = Outcome(code, error=f"the worker process died: {error}")
-            if progress:
-                progress.advance()
-            while next_index in done:
-                yield done.pop(next_index)
-                next_index += 1
+    size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
+    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
+    futures: list[Future[list[Outcome]]] = [
+        pool.submit(_publish_batch, job, [item.record for item in batch]) for batch in batches
+    ]
+    done: dict[int, list[Outcome]] = {}
+    position = {id(future): index for index, future in enumerate(futures)}
+    next_index = 0
+    for future in as_completed(futures):
+        index = position[id(future)]
+        try:
+            done[index] = future.result()
+        except BrokenProcessPool as error:
+            message = f"the worker process died: {error}"
+            done[index] = [Outcome(item.record.code, error=message) for item in batches[index]]
+        while next_index in done:
+            for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
+                yield item, outcome
+                if progress:
+                    progress.advance()
+            next_index += 1
 
 
-def _entry(item: Located, key: str, outcome: Outcome) -> Entry:
+def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> Entry:
     return Entry(
         code=outcome.code,
         source=item.origin,
+        stamp=stamp,
         key=key,
-        outputs={fmt: Output(sha, size) for fmt, (sha, size) in outcome.outputs.items()},
+        outputs={
+            fmt: Output(sha, Stamp(size, mtime_ns, inode))
+            for fmt, (sha, size, mtime_ns, inode) in outcome.outputs.items()
+        },
         findings=[
             StoredFinding(severity, format_path(path), message, str(item.problem(path, message)))
             for severity, path, message in outcome.findings
@@ -240,12 +379,12 @@ def _entry(item: Located, key: str, outcome: Outcome) -> Entry:
     )
 
 
-def _failure(item: Located, entry: Entry, error: str, strict: bool) -> Failure:
+def _failure(origin: str, entry: Entry, error: str, strict: bool) -> Failure:
     """Why a record was not published, with the findings that stopped it, located."""
     fatal = {"error", "warning"} if strict else {"error"}
     stopping = [f"{f.severity}: {f.where}" for f in entry.findings if f.severity in fatal]
-    head = error if error.startswith(item.origin) else f"{item.origin}: {error}"
-    return Failure(item.origin, entry.code, [head, *stopping])
+    head = error if error.startswith(origin) else f"{origin}: {error}"
+    return Failure(origin, entry.code, [head, *stopping])
 
 
 class _Saver:
@@ -253,13 +392,16 @@ class _Saver:
 
     def __init__(self, manifest: CatalogManifest, out_dir: Path) -> None:
         self.manifest, self.out_dir = manifest, out_dir
-        self.last = time.monotonic()
+        self.next = time.monotonic() + _SAVE_EVERY_SECONDS
 
     def changed(self) -> None:
-        if time.monotonic() - self.last >= _SAVE_EVERY_SECONDS:
+        """Save when due; a slow save (a large manifest) is repeated less often."""
+        start = time.monotonic()
+        if start >= self.next:
             with contextlib.suppress(OSError):  # saved again at the end, or reported then
                 self.manifest.save(self.out_dir)
-            self.last = time.monotonic()
+            took = time.monotonic() - start
+            self.next = start + max(_SAVE_EVERY_SECONDS, 10 * took)
 
 
 def _remove_stale(out_dir: Path, old: Entry | None, new: Entry, result: CatalogResult) -> None:
@@ -271,12 +413,12 @@ def _remove_stale(out_dir: Path, old: Entry | None, new: Entry, result: CatalogR
 
 
 def _drop_missing(
-    manifest: CatalogManifest, records: list[Located], result: CatalogResult, out_dir: Path
+    manifest: CatalogManifest, codes: set[str], result: CatalogResult, out_dir: Path
 ) -> list[str]:
     """Remove the publications of codes no longer in SOURCE. A record that failed keeps its
     last good publication: by code, or by file when it could not be read at all."""
     failures = result.failures
-    keep_codes = {item.record.code for item in records} | {f.code for f in failures if f.code}
+    keep_codes = codes | {f.code for f in failures if f.code}
     keep_sources = {f.origin for f in failures}
     removed = []
     for code, entry in list(manifest.entries.items()):
@@ -301,13 +443,18 @@ def _writing(result: CatalogResult, name: str, action: Callable[[], object]) -> 
         result.errors.append(f"{result.out_dir / name}: cannot write: {error.strerror or error}")
 
 
-def _write_site(manifest: CatalogManifest, out_dir: Path) -> None:
-    from codefolio.catalog.site import render_index, site_assets
+def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
+    """The index and its assets: all of them, or only those missing."""
+    if everything or not (out_dir / "index.html").is_file():
+        from codefolio.catalog.site import stream_index
 
-    rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-    write_atomic(inside(out_dir, "index.html"), render_index(rows).encode("utf-8"))
-    for name, data in site_assets().items():
-        write_atomic(inside(out_dir, name), data)
+        rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
+        write_atomic_text(inside(out_dir, "index.html"), stream_index(rows))
+    if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
+        from codefolio.catalog.site import site_assets
+
+        for name, data in site_assets().items():
+            write_atomic(inside(out_dir, name), data)
 
 
 def _mark(out_dir: Path) -> None:
@@ -319,10 +466,25 @@ def _mark(out_dir: Path) -> None:
         fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     except FileExistsError:
         return
+    from codefolio import __version__
+
     try:
         os.write(fd, f"codefolio {__version__}\n".encode())
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while building: it would walk the manifest and every
+    record read, again and again, though they live to the end and hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from codefolio.compose.model import MISSING_TEXT, Publication
+if TYPE_CHECKING:  # the index is written by rebuilds that compose nothing
+    from codefolio.compose.model import Publication
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ def page_name(publication: Publication) -> str:
 
 
 def index_row(publication: Publication) -> IndexRow:
+    from codefolio.compose.model import MISSING_TEXT
+
     return IndexRow(
         code=publication.code,
         code_system=publication.code_system,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,11 +15,8 @@ from typing import Any
 
 from codefolio import __version__
 from codefolio.catalog.manifest import Gap, StoredFinding
-from codefolio.compose.model import Chart, ChartPoint
-from codefolio.fileio import write_atomic
+from codefolio.fileio import write_atomic_text
 from codefolio.records.required import REQUIRED_ELEMENTS
-from codefolio.render.html import chart_view
-from codefolio.render.templating import render_template
 
 REPORT_FORMAT = "codefolio-catalog-report/1"
 REPORT_FILES = ("report.json", "report.html")
@@ -91,8 +89,21 @@ class Report:
             "summary": self.summary(),
             "missing": [asdict(count) for count in self.counts()],
             "removed": self.removed,
-            "codes": [asdict(row) for row in self.rows],
+            "codes": [_row_json(row) for row in self.rows],
         }
+
+
+def _row_json(row: ReportRow) -> dict[str, Any]:
+    """The row as `dataclasses.asdict` has it, built directly (asdict deep-copies: slow
+    for a catalogue of thousands of codes)."""
+    return {
+        "code": row.code,
+        "source": row.source,
+        "status": row.status,
+        "missing": None if row.missing is None else [gap.__dict__ for gap in row.missing],
+        "findings": [finding.__dict__ for finding in row.findings],
+        "problems": row.problems,
+    }
 
 
 def _elements(row: ReportRow) -> set[str]:
@@ -104,18 +115,22 @@ def _elements(row: ReportRow) -> set[str]:
 
 
 def write_report(out_dir: Path, report: Report) -> None:
-    data = json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n"
-    write_atomic(out_dir / "report.json", data.encode("utf-8"))
-    write_atomic(out_dir / "report.html", render_report(report).encode("utf-8"))
+    encoder = json.JSONEncoder(indent=1, ensure_ascii=False)
+    write_atomic_text(out_dir / "report.json", [*encoder.iterencode(report.to_json()), "\n"])
+    write_atomic_text(out_dir / "report.html", stream_report(report))
 
 
-def render_report(report: Report) -> str:
+def stream_report(report: Report) -> Iterator[str]:
+    from codefolio.compose.model import Chart, ChartPoint
+    from codefolio.render.html import chart_view
+    from codefolio.render.templating import stream_template
+
     counts = report.counts()
     chart = Chart(
         unit="codes",
         points=[ChartPoint(label=count.label, value=Decimal(count.codes)) for count in counts],
     )
-    return render_template(
+    return stream_template(
         "catalog_report.html.j2",
         report=report,
         summary=report.summary(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -18,11 +18,11 @@ from codefolio import __version__
 from codefolio.build import compose_records
 from codefolio.catalog.folder import check_own_folder
 from codefolio.catalog.index import IndexRow, index_row, page_name
+from codefolio.catalog.sources import find_records
 from codefolio.errors import CatalogError, Problem
 from codefolio.render.html import render_html
-from codefolio.render.templating import render_template
+from codefolio.render.templating import render_template, stream_template
 
-RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 MARKER = ".codefolio-site"
 """Written into every site; only a folder holding it (or an empty one) is ever replaced."""
 
@@ -54,23 +54,12 @@ def build_site(
     return SiteReport(site_dir, len(publications), len(outputs), sum(map(len, outputs.values())))
 
 
-def find_records(records_dir: Path) -> list[Path]:
-    """The record files directly in `records_dir`, by name."""
-    if not records_dir.is_dir():
-        raise CatalogError(f"{records_dir}: not a folder of records")
-    found = sorted(
-        path
-        for path in records_dir.iterdir()
-        if path.suffix.lower() in RECORD_SUFFIXES and path.is_file()
-    )
-    if not found:
-        kinds = ", ".join(RECORD_SUFFIXES)
-        raise CatalogError(f"{records_dir}: no record files ({kinds}) in this folder")
-    return found
-
-
 def render_index(rows: list[IndexRow]) -> str:
-    return render_template("site_index.html.j2", rows=rows, edition=f"codefolio {__version__}")
+    return "".join(stream_index(rows))
+
+
+def stream_index(rows: list[IndexRow]) -> Iterator[str]:
+    return stream_template("site_index.html.j2", rows=rows, edition=f"codefolio {__version__}")
 
 
 def site_assets() -> dict[str, bytes]:

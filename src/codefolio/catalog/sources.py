@@ -1,10 +1,13 @@
 """A catalogue's SOURCE: a folder of record files or one catalogue sheet, read into records.
 
-A record that cannot be read is kept as a failure with its location; the others go on.
+A record that cannot be read is kept as a failure with its location; the others go on. A
+record file the caller knows to be unchanged since its last build is not read at all.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -37,56 +40,111 @@ class Failure:
     problems: list[str]
 
 
+RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def find_records(records_dir: Path) -> list[Path]:
+    """The record files directly in `records_dir`, by name."""
+    if not records_dir.is_dir():
+        raise CatalogError(f"{records_dir}: not a folder of records")
+    with os.scandir(records_dir) as entries:  # a listing that knows files without a stat each
+        found = sorted(
+            Path(entry.path)
+            for entry in entries
+            if Path(entry.name).suffix.lower() in RECORD_SUFFIXES and entry.is_file()
+        )
+    if not found:
+        kinds = ", ".join(RECORD_SUFFIXES)
+        raise CatalogError(f"{records_dir}: no record files ({kinds}) in this folder")
+    return found
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A record file left unread: unchanged since it was built as the publication of `code`."""
+
+    origin: str
+    code: str
+
+
+Unchanged = Callable[[str, os.stat_result], str | None]
+"""Given a record file and its stat, the code it was last built as if it is unchanged since."""
+
+
 @dataclass
 class Source:
     records: list[Located]
     failures: list[Failure]
+    unread: list[Unread] = field(default_factory=list)
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+    """Each record file read, as it was before reading (a later edit then shows)."""
     notes: list[str] = field(default_factory=list)
     """What a user should know about how SOURCE was read (the worksheet of codes)."""
 
+    @property
+    def codes(self) -> set[str]:
+        return {item.record.code for item in self.records} | {item.code for item in self.unread}
 
-def read_source(source: Path) -> Source:
+
+def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
     """Every record of a folder (`.yaml`, `.yml`, `.json`) or a `.csv`/`.xlsx` sheet.
 
     A file or sheet that cannot be read at all raises; a bad record or row is a Failure.
     A second record for a code already seen is a Failure too: it would overwrite the first.
     """
-    from codefolio.catalog.site import find_records
-
+    check_source(source)
     if source.is_dir():
-        records: list[Located] = []
+        items: list[Located | Unread] = []
         failures: list[Failure] = []
+        stats: dict[str, os.stat_result] = {}
         for path in find_records(source):
             try:
-                records.append(read_record(path))
+                stats[str(path)] = stat = path.stat()
+                code = unchanged(str(path), stat) if unchanged else None
+                items.append(Unread(str(path), code) if code else read_record(path))
             except RecordError as error:
                 failures.append(Failure(str(path), None, shown_problems(error.problems)))
-        return _unique(Source(records, failures))
-    if source.suffix.lower() in SHEET_SUFFIXES:
-        sheet = read_sheet(source)
-        return _unique(
-            Source(
-                list(sheet.rows),
-                [Failure(f.origin, f.code, shown_problems(f.problems)) for f in sheet.failures],
-                [sheet.note] if sheet.note else [],
-            )
-        )
+            except OSError as error:
+                failures.append(Failure(str(path), None, [f"{path}: {error.strerror}"]))
+        found = _unique(items, failures)
+        found.stats = stats
+        return found
+    sheet = read_sheet(source)
+    found = _unique(
+        list(sheet.rows),
+        [Failure(f.origin, f.code, shown_problems(f.problems)) for f in sheet.failures],
+    )
+    found.notes = [sheet.note] if sheet.note else []
+    return found
+
+
+def check_source(source: Path) -> None:
+    """Refuse a SOURCE that is neither a folder nor a catalogue sheet, before reading it."""
     if not source.exists():
         raise CatalogError(f"{source}: no such folder or sheet")
-    raise CatalogError(f"{source}: not a folder of records or a catalogue sheet (.csv or .xlsx)")
+    if not source.is_dir() and source.suffix.lower() not in SHEET_SUFFIXES:
+        raise CatalogError(
+            f"{source}: not a folder of records or a catalogue sheet (.csv or .xlsx)"
+        )
 
 
-def _unique(source: Source) -> Source:
+def _unique(items: list[Located | Unread], failures: list[Failure]) -> Source:
     first: dict[str, str] = {}
-    kept: list[Located] = []
-    for item in source.records:
-        code = item.record.code
-        if code in first:
-            message = f"code {code} is also the code of {first[code]}; keep one record per code"
-            source.failures.append(
-                Failure(item.origin, code, [str(item.problem(("code",), message))])
-            )
-        else:
+    found = Source([], failures)
+    for item in items:
+        code = item.code if isinstance(item, Unread) else item.record.code
+        if code not in first:
             first[code] = item.origin
-            kept.append(item)
-    return Source(kept, source.failures, source.notes)
+            if isinstance(item, Unread):
+                found.unread.append(item)
+            else:
+                found.records.append(item)
+            continue
+        message = f"code {code} is also the code of {first[code]}; keep one record per code"
+        try:  # an unread file is read to locate its code line
+            located = read_record(Path(item.origin)) if isinstance(item, Unread) else item
+            problem = str(located.problem(("code",), message))
+        except (RecordError, OSError):
+            problem = f"{item.origin}: {message}"
+        failures.append(Failure(item.origin, code, [problem]))
+    return found

@@ -1,75 +1,79 @@
-"""Publish one record inside a pool worker: check, compose once, render and write each format.
+"""Publish records inside a pool worker: check, compose once, render and write each format.
 
 Workers write their own files (atomically) so rendered bytes never cross the process
-boundary; they hand back only what the manifest and the report need.
+boundary; they hand back only what the manifest and the report need. Records come in
+batches, so a worker keeps its reference data and templates warm across many records and
+the pool exchanges few messages. A worker exits by itself when the build that started it
+dies, even by SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from dataclasses import asdict, dataclass, field
-from datetime import date
-from pathlib import Path
+import os
+import threading
+import time
+from dataclasses import asdict
 
+from codefolio.catalog.build import Job, Outcome
 from codefolio.catalog.index import index_row
 from codefolio.compose import compose_publication
 from codefolio.errors import CodefolioError
 from codefolio.fileio import write_atomic
 from codefolio.records.model import CodeRecord
-from codefolio.records.source import FieldPath
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
-from codefolio.render.html import Paper
 from codefolio.validation import check_record, unfilled_gaps
 
-
-@dataclass(frozen=True)
-class Task:
-    record: CodeRecord
-    out_dir: Path
-    formats: tuple[str, ...]
-    as_of: date
-    strict: bool
-    link_format: str
-    """The format the site index links each code to."""
-    paper: Paper = "letter"
-    """The page size of PDF output."""
+# How often a worker looks whether the build that started it is still alive.
+_WATCH_SECONDS = 0.5
 
 
-@dataclass
-class Outcome:
-    code: str
-    findings: list[tuple[str, FieldPath, str]] = field(default_factory=list)
-    gaps: list[tuple[str, str]] = field(default_factory=list)
-    outputs: dict[str, tuple[str, int]] = field(default_factory=dict)
-    index: dict[str, object] = field(default_factory=dict)
-    error: str | None = None
-    """Why nothing was published: findings that are errors (or warnings, when strict), or
-    what went wrong composing, rendering or writing."""
+def start_worker(parent: int) -> None:
+    """Pool initializer: watch the parent build, and warm the reference data."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    with contextlib.suppress(CodefolioError):  # if it fails, each record says why
+        open_reference_data()
 
 
-def publish(task: Task) -> Outcome:
+def _exit_when_orphaned(parent: int) -> None:
+    """A worker blocked on the task queue would wait for its dead parent forever."""
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+def publish_batch(job: Job, records: list[CodeRecord]) -> list[Outcome]:
+    return [publish(job, record) for record in records]
+
+
+def publish(job: Job, record: CodeRecord) -> Outcome:
     """Check, compose and write one record; never raises for a problem of the record."""
-    record = task.record
     outcome = Outcome(record.code)
     try:
         refdata = open_reference_data()  # opened once per worker process, then shared
-        findings = check_record(record, refdata, task.as_of)
+        findings = check_record(record, refdata, job.as_of)
         outcome.findings = [(f.severity, f.field, f.message) for f in findings]
         outcome.gaps = [(gap.field, gap.label) for gap in unfilled_gaps(record, refdata)]
-        fatal = {"error", "warning"} if task.strict else {"error"}
+        fatal = {"error", "warning"} if job.strict else {"error"}
         stopping = [f for f in findings if f.severity in fatal]
         if stopping:
             kinds = " and ".join(sorted({f.severity + "s" for f in stopping}))
             outcome.error = f"not published: the record has {kinds}"
             return outcome
-        publication = compose_publication(record, refdata, findings, task.as_of)
-        for fmt in task.formats:
-            data = render(publication, fmt, task.paper)
-            write_atomic(task.out_dir / f"{record.code}.{fmt}", data)
-            outcome.outputs[fmt] = (hashlib.sha256(data).hexdigest(), len(data))
+        publication = compose_publication(record, refdata, findings, job.as_of)
+        for fmt in job.formats:
+            data = render(publication, fmt, job.paper)
+            path = job.out_dir / f"{record.code}.{fmt}"
+            # Not flushed one by one: the manifest holds each file's size and digest, and
+            # a file that does not match them is rebuilt.
+            write_atomic(path, data, durable=False)
+            stat = path.stat()
+            digest = hashlib.sha256(data).hexdigest()
+            outcome.outputs[fmt] = (digest, stat.st_size, stat.st_mtime_ns, stat.st_ino)
         row = index_row(publication)
-        outcome.index = {**asdict(row), "href": f"{record.code}.{task.link_format}"}
+        outcome.index = {**asdict(row), "href": f"{record.code}.{job.link_format}"}
     except CodefolioError as error:
         outcome.error = str(error)
     except OSError as error:

@@ -8,11 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from codefolio import __version__
-from codefolio.build import build_publications
-from codefolio.catalog import build_site
 from codefolio.cli.catalog import catalog_app, scaffold
 from codefolio.cli.claims import claims_app
 from codefolio.cli.help import readable_help
@@ -29,9 +25,8 @@ from codefolio.cli.output import (
 )
 from codefolio.cli.reference import lookup, refdata_app
 from codefolio.errors import CodefolioError, RecordError
-from codefolio.render import parse_formats
-from codefolio.render.json import publication_schema
-from codefolio.validation import validate_files
+
+# Each command imports what it uses when it runs: `lookup` never loads compose or render.
 
 app = typer.Typer(
     name="codefolio",
@@ -57,6 +52,8 @@ RecordsArg = Annotated[
 
 def _version(value: bool) -> None:
     if value:
+        from codefolio import __version__
+
         out.print(f"codefolio {__version__}", markup=False)
         raise typer.Exit()
 
@@ -91,6 +88,11 @@ def build(
 
     Example: `codefolio build examples/J9306.yaml -o out --format md,html,pdf`
     """
+    from rich.table import Table
+
+    from codefolio.build import build_publications
+    from codefolio.render import parse_formats
+
     try:
         open_store()  # shows a spinner when the first use builds the store
         built = build_publications(
@@ -126,6 +128,8 @@ def validate(
 
     Example: `codefolio validate examples/*.yaml --as-of 2026-01-01`
     """
+    from codefolio.validation import validate_files
+
     try:
         reports = validate_files(records, open_store(), as_of.date() if as_of else date.today())
     except (CodefolioError, OSError) as error:
@@ -178,6 +182,8 @@ def site(
 
     Example: `codefolio site examples -o site`
     """
+    from codefolio.catalog import build_site
+
     try:
         open_store()  # shows a spinner when the first use builds the store
         report = build_site(records_dir, output, as_of_date(as_of), report=warn)
@@ -196,6 +202,8 @@ def schema() -> None:
 
     Example: `codefolio schema > publication.schema.json`
     """
+    from codefolio.render.json import publication_schema
+
     typer.echo(json.dumps(publication_schema(), indent=2, ensure_ascii=False))
 
 

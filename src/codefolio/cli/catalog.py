@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
-from codefolio.catalog.build import build_catalog
-from codefolio.catalog.scaffold import scaffold_records
 from codefolio.cli.output import (
     AsOfOption,
     FormatsOption,
@@ -24,7 +21,9 @@ from codefolio.cli.output import (
     warn,
 )
 from codefolio.errors import CodefolioError
-from codefolio.render import parse_formats
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 catalog_app = typer.Typer(
     help="Build whole catalogues: many records into publications, an index and a report.\n\n"
@@ -42,6 +41,8 @@ class _Bar:
 
     def start(self, total: int) -> None:
         if total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
             columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
             self.progress = Progress(*columns, TimeRemainingColumn(), console=err, transient=True)
             self.progress.start()
@@ -95,6 +96,9 @@ def build_command(
 
     Example: `codefolio catalog build examples -o catalog --format md,html,pdf`
     """
+    from codefolio.catalog.build import build_catalog
+    from codefolio.render import parse_formats
+
     try:
         names = parse_formats(formats)
         open_store()  # shows a spinner when the first use builds the store
@@ -165,6 +169,8 @@ def scaffold(
 
     Example: `codefolio scaffold --codes J9000-J9999 -o records`
     """
+    from codefolio.catalog.scaffold import scaffold_records
+
     try:
         result = scaffold_records(codes, output, open_store(), force=force)
     except (CodefolioError, OSError) as error:

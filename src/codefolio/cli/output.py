@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 
 from codefolio.errors import CodefolioError
 from codefolio.refdata import ReferenceData, open_reference_data
-from codefolio.render import RENDERERS
-from codefolio.render.html import Paper
+from codefolio.render import FORMATS
+
+PaperName = Literal["letter", "a4"]
+"""`codefolio.render.html.Paper`, named here so that a command's help does not load the HTML
+renderer (a test keeps the two equal)."""
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -22,13 +25,13 @@ FormatsOption = Annotated[
         "--format",
         "-f",
         metavar="FORMATS",
-        help=f"Comma-separated formats: {', '.join(RENDERERS)}.",
+        help=f"Comma-separated formats: {', '.join(FORMATS)}.",
     ),
 ]
 """`--format md,html`: the formats a build command writes (see render.parse_formats)."""
 
 PaperOption = Annotated[
-    Paper, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
+    PaperName, typer.Option("--paper", help="Page size of PDF output: US Letter or A4.")
 ]
 """`--paper a4`: the page size of PDF output; US Letter by default."""
 

@@ -34,6 +34,8 @@ class Staleness:
     edition: str
     quarter: str
     as_of_quarter: str
+    origin: str = "shipped"
+    """`shipped`, or `imported` for an edition added by `refdata import`."""
 
     @property
     def older(self) -> bool:
@@ -47,7 +49,7 @@ class Staleness:
     def __str__(self) -> str:
         relation = "newest" if self.older else "oldest"
         return (
-            f"{relation} {self.name} edition shipped: {self.edition_text}; "
+            f"{relation} {self.name} edition {self.origin}: {self.edition_text}; "
             f"as-of date is in {self.as_of_quarter}"
         )
 
@@ -67,7 +69,8 @@ def stale_editions(facts: ReferenceFacts, ref: ReferenceData) -> dict[str, Stale
             continue
         before = [item for item in quarters if item[0] < wanted]
         quarter, edition = before[-1] if before else quarters[0]
-        found[dataset_id] = Staleness(dataset_id, dataset.name, edition, quarter, wanted)
+        origin = dataset.release(edition).origin
+        found[dataset_id] = Staleness(dataset_id, dataset.name, edition, quarter, wanted, origin)
     return found
 
 

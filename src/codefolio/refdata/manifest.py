@@ -99,13 +99,13 @@ class DataSet(_Frozen):
         return started[-1] if started else self.releases[0]
 
     def release(self, edition: str) -> Release:
-        """The release of that edition; raises for an edition that is not shipped."""
+        """The release of that edition; raises for an edition the store does not hold."""
         for release in self.releases:
             if release.edition == edition:
                 return release
         known = ", ".join(self.editions)
         raise ReferenceDataError(
-            f"data set {self.id!r} has no edition {edition!r} (shipped: {known})"
+            f"data set {self.id!r} has no edition {edition!r} (editions: {known})"
         )
 
 

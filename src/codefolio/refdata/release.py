@@ -176,6 +176,37 @@ def csv_records(file: ReleaseFile) -> list[list[str]]:
     return records
 
 
+def workbook_records(file: ReleaseFile) -> list[list[str]]:
+    """The first worksheet's rows as text, numbers written as the sheet shows them (a
+    `0.000` format keeps `20.000`, as CMS's csv has it)."""
+    from openpyxl import load_workbook  # only a workbook import needs it
+
+    try:
+        workbook = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
+        records = [
+            [_cell_text(cell.value, getattr(cell, "number_format", "General")) for cell in row]
+            for row in workbook.worksheets[0].iter_rows()
+        ]
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise file.fail(f"not a readable xlsx workbook ({type(error).__name__})") from None
+    if len(records) > MAX_ROWS:
+        raise file.fail(f"holds {len(records):,} rows; a release file may hold {MAX_ROWS:,}")
+    return records
+
+
+def _cell_text(value: object, number_format: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    decimals = re.search(r"0\.(0+)", number_format or "")
+    if decimals:
+        return f"{value:.{len(decimals.group(1))}f}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def squash(text: str) -> str:
     """A header cell compared without case or runs of spaces and line breaks."""
     return " ".join(text.split()).lower()
@@ -232,7 +263,7 @@ def find_sheet(
                 f"row {number} has {len(record)} of the {len(header)} columns"
                 + (
                     ": the file is cut off (an interrupted download?); download it again"
-                    if number >= len(records) + index - 1
+                    if number == len(records)
                     else ""
                 )
             )

@@ -205,9 +205,14 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
     """A read-only connection to the store if it is intact and built from this manifest.
 
     None when it is missing, stale (other manifest or schema), or damaged: not a database,
-    truncated, no meta table, or failing SQLite's quick integrity check.
+    truncated, no meta table, not the bytes it was sealed with, or failing SQLite's quick
+    integrity check. Both checks read the whole file, so they run once per store file: a
+    store whose size, mtime and inode are those it had when it passed is not read again.
     """
-    if not path.is_file() or not _is_sealed(path):
+    if not path.is_file():
+        return None
+    checked = _checked_before(path)
+    if not checked and not _is_sealed(path):
         return None
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
@@ -215,15 +220,40 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
         return None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        current = (
-            meta == _meta(manifest) and conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        )
+        current = meta == _meta(manifest) and (checked or _check(conn, path))
     except sqlite3.Error:
         current = False
     if not current:
         conn.close()
         return None
     return conn
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> bool:
+    """SQLite's quick integrity check, after the seal's; a pass of both is remembered
+    beside the store with the file's stamp, so the next open can skip them."""
+    if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        return False
+    with contextlib.suppress(OSError):
+        _checked_path(path).write_text(_stamp(path), encoding="utf-8")
+    return True
+
+
+def _checked_before(path: Path) -> bool:
+    """Whether the store passed its check and is, by size, mtime and inode, unchanged since."""
+    try:
+        return _checked_path(path).read_text(encoding="utf-8") == _stamp(path)
+    except OSError:
+        return False
+
+
+def _checked_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.checked")
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
 
 
 # The store's own digest lives in two 4-byte fields of the SQLite header that SQLite leaves

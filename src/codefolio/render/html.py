@@ -8,13 +8,16 @@ gets an inline SVG bar chart. The template only lays out what the Publication sa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
+from markupsafe import Markup
+
 from codefolio.compose.citations import Citations, edition_name
 from codefolio.compose.common import long_date
-from codefolio.compose.model import Chart, Publication
+from codefolio.compose.model import Chart, Publication, SourceRef
 from codefolio.render.inline import is_segment, is_token, repeats_heading
 from codefolio.render.templating import render_template
 
@@ -74,15 +77,33 @@ def chart_view(chart: Chart) -> ChartView:
     )
 
 
+def _source_marks(citations: Citations, shown: bool) -> Callable[[Iterable[SourceRef]], Markup]:
+    """The superscript reference numbers of one statement or table, linked to References
+    (nothing when `shown` is false). Made here, not by a template macro: a page has hundreds."""
+
+    def source_mark(sources: Iterable[SourceRef]) -> Markup:
+        numbers = citations.numbers(sources)
+        if not numbers or not shown:
+            return Markup("")
+        links = ",".join(_MARK.format(number) for number in numbers)
+        return Markup(f'<sup class="src" title="Sources: see References">{links}</sup>')
+
+    return source_mark
+
+
+_MARK = '<a href="#ref-{0}" aria-label="Reference {0}">{0}</a>'
+
+
 def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
     """The page as text; the PDF renderer typesets the same page on `paper`."""
     citations = Citations(publication)
+    # Markers link to the References section; a page without one shows no markers.
+    has_references = any(section.id == "references" for section in publication.sections)
     return render_template(
         "publication.html.j2",
         publication=publication,
-        marks=citations.numbers,
-        # Markers link to the References section; a page without one shows no markers.
-        has_references=any(section.id == "references" for section in publication.sections),
+        has_references=has_references,
+        source_mark=_source_marks(citations, has_references),
         source_line=citations.source_line,
         field_sources=citations.grouped(citations.sources),
         edition_name=edition_name,

@@ -2,12 +2,14 @@
 shipped files and its release files are read, and what a change between editions is.
 
 The store, `refdata import`, `refdata diff` and `lookup --history` work from this registry
-only, so a new data set (NCCI procedure-to-procedure edits are next) is one new module
-listed in `DATASETS`.
+only, so a new data set (NCCI procedure-to-procedure edits are next) is one new module here
+(and its shipped files in the manifest).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,26 +91,22 @@ class DataSetSpec:
 
 
 def _registry() -> dict[str, DataSetSpec]:
-    from codefolio.refdata.datasets import asp, hcpcs, icd10, mue, nucc, opps, pos
-
-    specs = [
-        hcpcs.SPEC,
-        pos.SPEC,
-        nucc.SPEC,
-        icd10.SPEC,
-        mue.SPEC,
-        asp.SPEC,
-        asp.CROSSWALK_SPEC,
-        opps.SPEC,
-    ]
-    return {spec.id: spec for spec in specs}
+    """Every module of this package declares its data set as `SPEC` (or several as
+    `SPECS`); a new module is found without being listed anywhere."""
+    found: dict[str, DataSetSpec] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for entry in getattr(module, "SPECS", (getattr(module, "SPEC", None),)):
+            if isinstance(entry, DataSetSpec):
+                found[entry.id] = entry
+    return found
 
 
 _SPECS: dict[str, DataSetSpec] = {}
 
 
 def specs() -> dict[str, DataSetSpec]:
-    """Every data set, by id, in the store's order."""
+    """Every data set, by id."""
     if not _SPECS:
         _SPECS.update(_registry())
     return _SPECS

@@ -25,6 +25,7 @@ from codefolio.refdata.release import (
     check_quarter,
     csv_records,
     find_sheet,
+    workbook_records,
 )
 
 _CODE = re.compile(r"[A-Z0-9]{4}[A-Z0-9]")
@@ -56,6 +57,10 @@ def _load_crosswalk(paths: list[Path], edition: str) -> dict[str, list[Row]]:
     return {"asp_ndc": list(parse.asp_ndc_rows(paths[0], edition))}
 
 
+def _records(file: ReleaseFile) -> list[list[str]]:
+    return workbook_records(file) if file.suffix == ".xlsx" else csv_records(file)
+
+
 def _period(file: ReleaseFile, sheet: Sheet) -> tuple[str, ReleaseData]:
     period = banner_period(sheet.banner)
     if period is None:
@@ -80,7 +85,7 @@ def _descriptor(code: str, text: str) -> str | None:
 
 
 def read_limits(file: ReleaseFile) -> ReleaseData:
-    sheet = find_sheet(file, csv_records(file), "hcpcs code", _PAYMENT)
+    sheet = find_sheet(file, _records(file), "hcpcs code", _PAYMENT)
     quarter, release = _period(file, sheet)
     at = {name: sheet.column(name) for name in ("HCPCS Code", *_PAYMENT)}
     rows: list[Row] = []
@@ -107,7 +112,7 @@ def read_limits(file: ReleaseFile) -> ReleaseData:
 
 
 def read_crosswalk(file: ReleaseFile) -> ReleaseData:
-    sheet = find_sheet(file, csv_records(file), r"hcpcs code|_\d{4}_code", _CROSSWALK)
+    sheet = find_sheet(file, _records(file), r"hcpcs code|_\d{4}_code", _CROSSWALK)
     quarter, release = _period(file, sheet)
     at = {name: sheet.column(name) for name in _CROSSWALK}
     rows: list[Row] = []
@@ -136,14 +141,14 @@ def read_crosswalk(file: ReleaseFile) -> ReleaseData:
 
 def _is_limits(file: ReleaseFile) -> bool:
     name = file.basename.lower()
-    return file.suffix == ".csv" and (
+    return file.suffix in (".csv", ".xlsx") and (
         "payment limit" in name or "pricing file" in name or "asp_payment_limits" in name
     )
 
 
 def _is_crosswalk(file: ReleaseFile) -> bool:
     name = file.basename.lower().replace("_", " ").replace("-", " ")
-    return file.suffix == ".csv" and "crosswalk" in name and "ndc" in name
+    return file.suffix in (".csv", ".xlsx") and "crosswalk" in name and "ndc" in name
 
 
 SPEC = DataSetSpec(
@@ -160,8 +165,8 @@ SPEC = DataSetSpec(
     load_shipped=_load_limits,
     readers=(
         Reader(
-            "ASP payment limit file (section 508 version of January 2026 Medicare Part B "
-            "Payment Limit File 121725.csv)",
+            "ASP payment limit file, csv or xlsx (section 508 version of January 2026 "
+            "Medicare Part B Payment Limit File 121725.csv)",
             _is_limits,
             read_limits,
         ),
@@ -196,8 +201,8 @@ CROSSWALK_SPEC = DataSetSpec(
     load_shipped=_load_crosswalk,
     readers=(
         Reader(
-            "ASP NDC-HCPCS crosswalk (section 508 version of January 2026 ASP NDC-HCPCS "
-            "Crosswalk 121725.csv)",
+            "ASP NDC-HCPCS crosswalk, csv or xlsx (section 508 version of January 2026 ASP "
+            "NDC-HCPCS Crosswalk 121725.csv)",
             _is_crosswalk,
             read_crosswalk,
         ),
@@ -212,3 +217,5 @@ CROSSWALK_SPEC = DataSetSpec(
         ),
     ),
 )
+
+SPECS = (SPEC, CROSSWALK_SPEC)

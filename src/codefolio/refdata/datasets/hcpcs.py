@@ -9,7 +9,6 @@ continuation records (RECID 4 and 8).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -29,6 +28,7 @@ from codefolio.refdata.release import (
     find_sheet,
     name_month,
     squash,
+    workbook_records,
 )
 
 HCPCS_COLUMNS = (
@@ -185,18 +185,7 @@ def read_csv(file: ReleaseFile) -> ReleaseData:
 
 
 def read_xlsx(file: ReleaseFile) -> ReleaseData:
-    from openpyxl import load_workbook  # only a workbook import needs it
-
-    try:
-        workbook = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        cells = [
-            ["" if value is None else str(value) for value in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise file.fail(f"not a readable xlsx workbook ({type(error).__name__})") from None
-    return _table_records(file, cells)
+    return _table_records(file, workbook_records(file))
 
 
 def read_xls(file: ReleaseFile) -> ReleaseData:

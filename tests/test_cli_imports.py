@@ -1,0 +1,63 @@
+"""Each command loads only what it uses: a lookup never imports compose or render."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import get_args
+
+from codefolio.catalog.build import build_catalog
+from codefolio.cli.output import PaperName
+from codefolio.render import FORMATS, RENDERERS
+from codefolio.render.html import Paper
+from tests.conftest import copy_examples
+
+# Run the command as the console script does, then list what the process imported.
+PROBE = """
+import json, sys
+from codefolio.cli.app import app
+sys.argv = ["codefolio", *sys.argv[1:]]
+try:
+    app()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+RENDERERS_AND_MORE = [
+    "codefolio.compose",
+    *(f"codefolio.render.{name}" for name in ("markdown", "text", "html", "pdf", "json")),
+    "weasyprint",
+    "openpyxl",
+    "jinja2",
+    "yaml",
+]
+
+
+def imported_by(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def test_lookup_imports_no_compose_render_pdf_or_sheet_module() -> None:
+    modules = imported_by("lookup", "J9306")
+    assert "codefolio.refdata.report" in modules  # the probe did run the lookup
+    assert [name for name in RENDERERS_AND_MORE if name in modules] == []
+
+
+def test_a_catalogue_rebuild_with_nothing_to_publish_imports_no_renderer(tmp_path: Path) -> None:
+    records, out = copy_examples(tmp_path / "records"), tmp_path / "out"
+    build_catalog(records, out, ["md", "html"], workers=1)
+    os.utime(records / "J9306.yaml")  # a touched record is read, and its stamp saved
+    modules = imported_by("catalog", "build", str(records), "-o", str(out), "-f", "md,html")
+    assert "codefolio.catalog.build" in modules
+    assert [name for name in RENDERERS_AND_MORE[:-1] if name in modules] == []
+
+
+def test_help_lists_the_formats_and_papers_the_renderers_know() -> None:
+    assert tuple(RENDERERS) == FORMATS
+    assert get_args(Paper) == get_args(PaperName)
