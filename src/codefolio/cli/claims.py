@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,7 +14,9 @@ from rich.table import Table
 
 from codefolio.cli.output import err, fail, open_store, out, warn
 from codefolio.errors import ClaimFileError, CodefolioError
-from codefolio.records.model import CodeRecord
+
+if TYPE_CHECKING:
+    from codefolio.records.model import CodeRecord
 
 claims_app = typer.Typer(
     help="Check claim lines (837P/837I, CSV or Parquet) against the billing rules.\n\n"
