@@ -23,26 +23,25 @@ from codefolio.errors import ReferenceDataError
 from codefolio.refdata import ReferenceData, datasets, forget_reference_data, open_reference_data
 from codefolio.refdata.diff import changes_since_previous, diff_editions
 from codefolio.refdata.importing import import_files
-from codefolio.refdata.manifest import load_manifest
+from codefolio.refdata.manifest import DATA_DIR, load_manifest
 from codefolio.refdata.release import Row, read_release_files
 from codefolio.refdata.store import STORE_NAME, read_import
 from tests.conftest import copy_examples
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not SHARED.is_dir():  # a worktree beside /work/shared, or the main checkout
-    SHARED = Path("/work/shared/data")
-ASP_NATIVE = SHARED / "asp" / "native"
+# CMS and NUCC release files as published (tests/data/releases/PROVENANCE.md), and the
+# shipped files that are byte-for-byte originals.
+RELEASES = Path(__file__).resolve().parent / "data" / "releases"
+SHIPPED = DATA_DIR
+ASP_NATIVE = RELEASES / "asp"
 LIMITS = (
     ASP_NATIVE / "section 508 version of January 2026 Medicare Part B Payment Limit File 121725.csv"
 )
 CROSSWALK = ASP_NATIVE / "section 508 version of January 2026 ASP NDC-HCPCS Crosswalk 121725.csv"
-MUE_FILES = sorted((SHARED / "ncci_mue").glob("MCR_MUE_*_Eff_04-01-2026.csv"))
-HCPCS_CSV = SHARED / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"
-HCPCS_2020 = SHARED / "hcpcs" / "2020" / "2020-Alpha-Numeric-HCPCS-File.zip"
+MUE_FILES = sorted((RELEASES / "ncci_mue").glob("MCR_MUE_*_Eff_04-01-2026.csv"))
+HCPCS_CSV = SHIPPED / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"
+HCPCS_2020 = RELEASES / "hcpcs" / "2020-Alpha-Numeric-HCPCS-File.zip"
 JANUARY = "Effective January 1, 2026 through March 31, 2026"
 APRIL = "Effective April 1, 2026 through June 30, 2026"
-
-pytestmark = pytest.mark.skipif(not ASP_NATIVE.is_dir(), reason="needs ../shared/data")
 
 runner = CliRunner()
 
@@ -137,7 +136,7 @@ def january_hcpcs(folder: Path) -> Path:
 def january_opps(folder: Path) -> Path:
     """OPPS Addendum B January 2026 from the October 2025 extract, with CMS's title and
     AMA lines above the header: J9306's rate changed, a CPT descriptor present in a row."""
-    text = (SHARED / "opps" / "opps_addendum_b_2025oct_level2_and_drug_admin.csv").read_text(
+    text = (SHIPPED / "opps" / "opps_addendum_b_2025oct_level2_and_drug_admin.csv").read_text(
         encoding="utf-8"
     )
     text = _replace_line(text, "J9306,", "$17.017", "$17.250")
@@ -208,8 +207,8 @@ def test_the_shipped_originals_reproduce_the_shipped_store(shipped_cache: Path) 
             LIMITS,
             CROSSWALK,
             *MUE_FILES,
-            SHARED / "nucc_taxonomy" / "nucc_taxonomy_251.csv",
-            SHARED / "place_of_service" / "cs-CMS-PlaceofServiceCodes.xml",
+            SHIPPED / "nucc_taxonomy" / "nucc_taxonomy_251.csv",
+            RELEASES / "place_of_service" / "cs-CMS-PlaceofServiceCodes.xml",
             HCPCS_CSV,
         ],
         shipped_cache,
