@@ -9,14 +9,14 @@ from pathlib import Path
 
 import duckdb
 
-from codefolio.refdata.store import connect_store, default_cache_dir
+from codefolio.refdata.store import connect_store, default_store_dir
 
 LINES_PER_CLAIM = 4
 
 
 def drug_templates(limit: int = 400) -> list[tuple[int, str, str, float, int]]:
     """(index, code, NDC, billing units per item, practitioner MUE) of crosswalked drugs."""
-    store, _manifest, _build = connect_store(default_cache_dir())
+    store, _manifest, _build = connect_store(default_store_dir())
     with closing(store):
         rows = store.execute(
             "SELECT DISTINCT x.hcpcs_code, x.ndc11, CAST(x.billing_units AS REAL), m.value "

@@ -8,12 +8,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from codefolio.errors import ReferenceDataError
 from codefolio.refdata import ReferenceData, open_reference_data, parse
 from codefolio.refdata.manifest import DATA_DIR, MANIFEST_NAME
-from codefolio.refdata.store import STORE_NAME, build_store, default_cache_dir, store_needs_build
+from codefolio.refdata.store import STORE_NAME, build_store, default_store_dir, store_needs_build
 
 
 def stored(cache: Path) -> list[str]:
@@ -51,12 +52,21 @@ def test_the_building_hook_wraps_only_a_real_build(tmp_path: Path) -> None:
     assert builds == ["start", "done"]
 
 
-def test_the_default_cache_dir_is_the_session_temp_dir(refdata: ReferenceData) -> None:
+def test_without_an_override_the_store_lives_in_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Imported release files sit beside the store: a cache cleaner must not take them."""
+    monkeypatch.delenv("CODEFOLIO_CACHE_DIR")
+    assert default_store_dir() == Path(platformdirs.user_data_dir("codefolio"))
+    assert default_store_dir() != Path(platformdirs.user_cache_dir("codefolio"))
+
+
+def test_the_default_store_dir_is_the_session_temp_dir(refdata: ReferenceData) -> None:
     assert os.environ["CODEFOLIO_CACHE_DIR"]
-    assert default_cache_dir() == Path(os.environ["CODEFOLIO_CACHE_DIR"])
-    assert refdata.path == default_cache_dir() / STORE_NAME
+    assert default_store_dir() == Path(os.environ["CODEFOLIO_CACHE_DIR"])
+    assert refdata.path == default_store_dir() / STORE_NAME
     assert open_reference_data() is open_reference_data()  # shared for the process
-    assert open_reference_data(default_cache_dir()) is not open_reference_data()
+    assert open_reference_data(default_store_dir()) is not open_reference_data()
 
 
 def test_rebuilt_when_the_manifest_changes(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from codefolio.billing.rules import RULES
 from codefolio.billing.units import parse_concentration
 from codefolio.compose.worked import package_ndc_quantity
 from codefolio.records.model import CodeRecord
-from codefolio.refdata.store import connect_store, default_cache_dir
+from codefolio.refdata.store import connect_store, default_store_dir
 
 Row = Sequence[Any]
 
@@ -226,7 +226,7 @@ def export_reference(
 ) -> dict[str, Path]:
     """Write every reference table but `ndc_forms` (which depends on the claims) as Parquet
     into `folder`; returns table -> file."""
-    store, _manifest, _build = connect_store(cache_dir or default_cache_dir())
+    store, _manifest, _build = connect_store(cache_dir or default_store_dir())
     with closing(store):
         tables = _store_rows(store, records)
     tables.update(_static_rows())

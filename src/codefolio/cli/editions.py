@@ -13,7 +13,7 @@ from rich.table import Table
 from codefolio.cli.output import err, fail, open_store, out
 from codefolio.errors import CodefolioError, ReferenceDataError
 from codefolio.fileio import write_atomic
-from codefolio.refdata import ReferenceData, default_cache_dir, forget_reference_data
+from codefolio.refdata import ReferenceData, default_store_dir, forget_reference_data
 from codefolio.refdata.diff import EditionDiff, diff_dates, diff_editions
 from codefolio.refdata.importing import import_files
 
@@ -40,7 +40,7 @@ def refdata_import(
     """
     try:
         with err.status("Reading the release files and rebuilding the store…"):
-            result = import_files(files, default_cache_dir())
+            result = import_files(files, default_store_dir())
     except (CodefolioError, OSError) as error:
         raise fail(error) from None
     forget_reference_data()

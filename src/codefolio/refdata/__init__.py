@@ -25,7 +25,7 @@ from codefolio.refdata.models import (
     ReferenceRow,
     Taxonomy,
 )
-from codefolio.refdata.store import BuildReport, default_cache_dir, store_needs_build
+from codefolio.refdata.store import BuildReport, default_store_dir, store_needs_build
 
 __all__ = [
     "KINDS",
@@ -46,7 +46,7 @@ __all__ = [
     "Release",
     "Source",
     "Taxonomy",
-    "default_cache_dir",
+    "default_store_dir",
     "forget_reference_data",
     "infer_kind",
     "normalize_ndc",

@@ -42,7 +42,7 @@ from codefolio.refdata.store import (
     BuildReport,
     build_store,
     connect_store,
-    default_cache_dir,
+    default_store_dir,
     store_path,
 )
 
@@ -342,12 +342,12 @@ def open_reference_data(
 ) -> ReferenceData:
     """The reference data, building the store on first use (inside `building()`, if given).
 
-    With no `cache_dir` the store lives in the default cache folder and the opened
+    With no `cache_dir` the store lives in the default store folder and the opened
     instance is shared for the rest of the process; an explicit folder gets a new one.
     """
     if cache_dir is not None:
         return ReferenceData.open(cache_dir, building=building)
-    folder = default_cache_dir()
+    folder = default_store_dir()
     with _DEFAULT_LOCK:
         if folder not in _DEFAULT:
             _DEFAULT[folder] = ReferenceData.open(folder, building=building)
@@ -357,7 +357,7 @@ def open_reference_data(
 def forget_reference_data(cache_dir: Path | None = None) -> None:
     """Let the next `open_reference_data()` reopen the store (after an import rebuilt it)."""
     with _DEFAULT_LOCK:
-        _DEFAULT.pop(cache_dir or default_cache_dir(), None)
+        _DEFAULT.pop(cache_dir or default_store_dir(), None)
 
 
 def rebuild_reference_data(cache_dir: Path | None = None) -> BuildReport:
@@ -365,7 +365,7 @@ def rebuild_reference_data(cache_dir: Path | None = None) -> BuildReport:
 
     An instance already handed out keeps reading the store it opened, which stays intact.
     """
-    folder = cache_dir or default_cache_dir()
+    folder = cache_dir or default_store_dir()
     with _DEFAULT_LOCK:
         _DEFAULT.pop(folder, None)
         return build_store(folder)

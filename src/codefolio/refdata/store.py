@@ -1,6 +1,7 @@
 """The embedded SQLite store: built from the shipped files and the imported release files
-(see `editions`), kept in the user cache directory. Each data set's tables are declared by
-its module in `refdata.datasets`; editions sit side by side in one table, keyed by edition.
+(see `editions`), kept in the user data folder beside those files. Each data set's tables
+are declared by its module in `refdata.datasets`; editions sit side by side in one table,
+keyed by edition.
 
 The store is disposable: it is rebuilt whenever the manifest's sha256 (or the schema)
 differs from the one recorded in it, or when it is damaged (a digest of its bytes, kept in
@@ -74,10 +75,12 @@ class BuildReport:
     seconds: float
 
 
-def default_cache_dir() -> Path:
-    """`$CODEFOLIO_CACHE_DIR` when set (tests, CI), else the platform's user cache folder."""
+def default_store_dir() -> Path:
+    """`$CODEFOLIO_CACHE_DIR` when set (tests, CI), else the platform's user data folder:
+    the imported release files kept beside the store are the user's data, which a cache
+    cleaner would remove, while the store itself is rebuilt from them whenever needed."""
     override = os.environ.get(CACHE_ENV, "").strip()
-    return Path(override) if override else Path(platformdirs.user_cache_dir("codefolio"))
+    return Path(override) if override else Path(platformdirs.user_data_dir("codefolio"))
 
 
 def store_path(cache_dir: Path) -> Path:
@@ -312,7 +315,7 @@ def connect_store(
 
 def store_needs_build(cache_dir: Path | None = None, data_dir: Path = DATA_DIR) -> bool:
     """Whether opening the reference data now would build the store first (for progress UI)."""
-    folder = cache_dir or default_cache_dir()
+    folder = cache_dir or default_store_dir()
     conn = open_current(store_path(folder), load_editions(folder, data_dir))
     if conn is None:
         return True
