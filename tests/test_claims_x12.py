@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-import io
-import json
-from typing import Any
-
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 
+from codefolio.claims.x12 import validate_837
 from codefolio.compose.model import Publication
 from tests.conftest import example_data, publish
 from tests.test_compose_billing import table
@@ -88,26 +83,10 @@ def interchange(version: str, header: list[str], lines: list[str]) -> str:
 
 
 def validate(document: str) -> tuple[bool, list[str]]:
-    """pyx12's verdict and error messages for one interchange."""
-    errors = io.StringIO()
-    valid = pyx12.x12n_document.x12n_document(
-        param=pyx12.params.params(),
-        src_file=io.StringIO(document),
-        fd_997=io.StringIO(),
-        fd_html=None,
-        fd_xmldoc=None,
-        fd_json=errors,
-    )
-    return bool(valid), _messages(json.loads(errors.getvalue() or "{}"))
-
-
-def _messages(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["err_str"]] if "err_str" in node else []
-        return found + [m for value in node.values() for m in _messages(value)]
-    if isinstance(node, list):
-        return [m for value in node for m in _messages(value)]
-    return []
+    """pyx12's verdict and error messages for one interchange, as the claim checker reads
+    them."""
+    messages = [problem.message for problem in validate_837(document, "test.837")]
+    return not messages, messages
 
 
 def segments(publication: Publication, section_id: str, caption: str) -> list[str]:
