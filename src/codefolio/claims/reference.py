@@ -17,10 +17,10 @@ from typing import Any
 import duckdb
 
 from codefolio.billing.ndc import NdcError, normalize_ndc
+from codefolio.billing.package_quantity import package_ndc_quantity
 from codefolio.billing.pairing import ADD_ON_PRIMARIES, FAMILIES, add_on_rule
 from codefolio.billing.rules import RULES
 from codefolio.billing.units import parse_concentration
-from codefolio.compose.worked import package_ndc_quantity
 from codefolio.records.model import CodeRecord
 from codefolio.refdata.store import connect_store, default_store_dir
 

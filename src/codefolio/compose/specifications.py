@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from codefolio.billing.mue import mai_rule_id
 from codefolio.billing.ndc import normalize_ndc
+from codefolio.billing.package_quantity import package_ndc_quantity
 from codefolio.billing.rules import require_rule
 from codefolio.billing.units import format_quantity
 from codefolio.compose.common import (
@@ -27,7 +28,7 @@ from codefolio.compose.model import (
 )
 from codefolio.compose.modifiers import compose_modifiers
 from codefolio.compose.rules import ROUNDING, cite_rule
-from codefolio.compose.worked import BillingWork, package_ndc_quantity, worked_dose
+from codefolio.compose.worked import BillingWork, worked_dose
 from codefolio.records.model import CodeRecord, Drug, Package
 from codefolio.refdata import NdcPackage
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -15,6 +14,7 @@ from fractions import Fraction
 from codefolio.billing.claim_lines import NdcReport
 from codefolio.billing.mue import MUE_SETTINGS, MueComparison, compare_to_mue, mai_rule_id
 from codefolio.billing.ndc import normalize_ndc
+from codefolio.billing.package_quantity import package_ndc_quantity
 from codefolio.billing.units import (
     BillingUnit,
     Concentration,
@@ -34,12 +34,6 @@ from codefolio.compose.model import MISSING_TEXT, Paragraph, SourceRef
 from codefolio.compose.rules import ROUNDING, cite_rule
 from codefolio.records.model import CodeRecord, Dose, Package
 from codefolio.refdata import Mue, NdcPackage
-
-# "100 mg/4 mL single-dose vial": the package's volume, when the input gives no NDC quantity.
-_DESCRIBED_VOLUME = re.compile(
-    r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*[a-z]+\s*/\s*(?P<volume>\d[\d,]*(?:\.\d+)?)\s*ml\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -210,25 +204,6 @@ def _crosswalk_content(row: NdcPackage, unit: BillingUnit) -> Fraction | None:
     if row.billing_units_per_package is None or row.billing_units_per_package <= 0:
         return None
     return Fraction(row.billing_units_per_package) * Fraction(unit.amount)
-
-
-def package_ndc_quantity(
-    package: Package, concentration: Concentration | None
-) -> tuple[str, Decimal, str] | None:
-    """The NDC unit and quantity of one package, and where they come from: the input's
-    `ndc_unit`/`ndc_quantity`, else the package amount at the drug's concentration (in mL),
-    else the volume of a description such as `100 mg/4 mL`; None when none gives them."""
-    if package.ndc_unit and package.ndc_quantity:
-        return package.ndc_unit, package.ndc_quantity, "ndc_unit"
-    if concentration and package.amount and package.unit:
-        with contextlib.suppress(ConversionError):
-            volume = convert(package.amount, package.unit, "ml", concentration)
-            quantity = round_half_up(volume, 3)
-            return "ML", quantity.normalize(), "concentration"
-    described = _DESCRIBED_VOLUME.search(package.description or "")
-    if described:
-        return "ML", Decimal(described["volume"].replace(",", "")), "description"
-    return None
 
 
 def _supply_of(
