@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from codefolio.errors import ReferenceDataError
 
 Setting = Literal["practitioner", "outpatient_hospital", "dme_supplier"]
-SETTINGS: tuple[Setting, ...] = ("practitioner", "outpatient_hospital", "dme_supplier")
+SETTINGS: tuple[Setting, ...] = get_args(Setting)
 
 # HCPCS record layout, coverage code (COV) meanings.
 COVERAGE_MEANINGS = {
