@@ -201,7 +201,8 @@ def test_mai_3_denies_every_line_of_the_code_on_the_date(
     findings = run([x12], reference).findings
     assert [(f.line, f.severity) for f in findings] == [(3, "deny"), (5, "deny")]
     assert findings[0].message == (
-        "10 units of 96415 on 2026-11-26 are above the MUE of 8 (MAI 3, date of service edit: "
+        "10 units of 96415 on 2026-11-26 are above the MUE of 8 (MAI 3, date of service edit "
+        "summed over the claim: "
         "every line of the code is denied)"
     )
 

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,11 +20,18 @@ from codefolio.errors import ClaimFileError
 Kind = str  # "csv" or "parquet"
 
 
+@dataclass(frozen=True)
+class Extract:
+    columns: list[str]
+    typed: frozenset[str] = frozenset()
+
+
 class Engine(Protocol):
     name: str
 
-    def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
-        """Register the file as view `view` of text columns plus `_row`; its column names."""
+    def read_extract(self, view: str, path: Path, kind: Kind) -> Extract:
+        """Register the file as view `view` of its columns, named in lower case, plus
+        `_row`; its column names and which of them hold typed values rather than text."""
 
     def create(self, name: str, sql: str, *, materialise: bool = False) -> None: ...
 
@@ -58,7 +66,7 @@ class DuckDBEngine:
         # DuckDB would draw its own progress bar on stdout, into the findings table.
         self.conn.execute("SET enable_progress_bar = false")
 
-    def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
+    def read_extract(self, view: str, path: Path, kind: Kind) -> Extract:
         literal = _literal(str(path))
         if kind == "csv":
             source = (
@@ -69,24 +77,32 @@ class DuckDBEngine:
         else:
             source = f"read_parquet({literal}, file_row_number = true)"
             numbered = f"SELECT *, file_row_number + 1 AS _row FROM {source}"
-        names = [d[0] for d in self.conn.execute(f"DESCRIBE {numbered}").fetchall()]
-        columns = [n for n in names if n not in ("_row", "file_row_number")]
+        described = self.conn.execute(f"DESCRIBE {numbered}").fetchall()
+        types = {d[0]: d[1] for d in described if d[0] not in ("_row", "file_row_number")}
+        columns = list(types)
         select = ", ".join(
-            f'CAST("{original}" AS VARCHAR) AS "{lowered}"'
+            f'"{original}" AS "{lowered}"'
             for original, lowered in zip(columns, _lower(columns), strict=True)
         )
         self.conn.execute(
             f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select}, _row FROM ({numbered})"
         )
-        return _lower(columns)
+        typed = {
+            lowered
+            for (original, lowered) in zip(columns, _lower(columns), strict=True)
+            if types[original] != "VARCHAR"
+        }
+        return Extract(_lower(columns), frozenset(typed))
 
     def create(self, name: str, sql: str, *, materialise: bool = False) -> None:
         kind = "TABLE" if materialise else "VIEW"
         self.conn.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
     def register_parquet(self, name: str, path: Path) -> None:
+        """Loaded into a table: the reference tables are small, and joins plan far better
+        over a table than over a view of a Parquet file."""
         source = f"read_parquet({_literal(str(path))})"
-        self.conn.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source}")
+        self.conn.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {source}")
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql).fetchall()
@@ -111,7 +127,7 @@ class SparkEngine:
     def __init__(self, session: Any) -> None:
         self.spark = session
 
-    def read_extract(self, view: str, path: Path, kind: Kind) -> list[str]:
+    def read_extract(self, view: str, path: Path, kind: Kind) -> Extract:
         reader = self.spark.read
         frame = reader.csv(str(path), header=True) if kind == "csv" else reader.parquet(str(path))
         columns = list(frame.columns)
@@ -123,7 +139,7 @@ class SparkEngine:
             "CAST(NULL AS INT) AS _row",
         )
         frame.createOrReplaceTempView(view)
-        return _lower(columns)
+        return Extract(_lower(columns))
 
     def create(self, name: str, sql: str, *, materialise: bool = False) -> None:
         frame = self.spark.sql(to_spark(sql))
