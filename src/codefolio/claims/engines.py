@@ -4,6 +4,8 @@ transpiled from DuckDB's by SQLGlot), so they report the same findings."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -151,26 +153,48 @@ class SparkEngine:
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.spark.sql(to_spark(sql)).collect()]
+        """Rows fetched one partition at a time, so the driver never holds every finding
+        of a large run at once."""
+        frame = self.spark.sql(to_spark(sql))
+        return [tuple(row) for row in frame.toLocalIterator(prefetchPartitions=True)]
 
     def close(self) -> None:
         """The session belongs to whoever made it (see `spark_session`)."""
 
 
+DRIVER_MEMORY_ENV = "CODEFOLIO_SPARK_DRIVER_MEMORY"
+DEFAULT_DRIVER_MEMORY = "4g"
+
+
+def driver_memory(given: str | None = None) -> str:
+    """The Spark driver's memory: as given, else `$CODEFOLIO_SPARK_DRIVER_MEMORY`, else 4g
+    (Spark's own 1g is too little to check millions of lines locally, where the driver
+    also runs the tasks)."""
+    chosen = (given or os.environ.get(DRIVER_MEMORY_ENV, "") or DEFAULT_DRIVER_MEMORY).strip()
+    if not re.fullmatch(r"[0-9]+[kmgt]?", chosen.lower()):
+        raise ClaimFileError(
+            f"Spark driver memory {chosen!r} is not a size such as 4g or 2048m "
+            f"(--driver-memory or ${DRIVER_MEMORY_ENV})"
+        )
+    return chosen.lower()
+
+
 @contextmanager
-def spark_session(master: str = "local[*]") -> Iterator[Any]:
-    """A Spark session for one run; quiet logs, no UI, few shuffle partitions when local."""
+def spark_session(master: str = "local[*]", memory: str | None = None) -> Iterator[Any]:
+    """A Spark session for one run; quiet logs, no UI, few shuffle partitions when local.
+    The driver's memory is set here, before its JVM starts (Spark reads it only then)."""
     from pyspark.sql import SparkSession
 
     builder = (
         SparkSession.builder.appName("codefolio claims check")
         .master(master)
+        .config("spark.driver.memory", driver_memory(memory))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
     )
     if master.startswith("local"):
-        builder = builder.config("spark.sql.shuffle.partitions", "2")
+        builder = builder.config("spark.sql.shuffle.partitions", "8")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     try:
