@@ -121,8 +121,9 @@ def to_spark(sql: str) -> str:
 
 class SparkEngine:
     """Spark SQL over temp views; `master` is `local[*]`, `spark://host:7077`, `yarn` or
-    `k8s://…`. Reading a file's row number needs a pass over it in order, so bad rows of an
-    extract are located by claim id and line instead."""
+    `k8s://…`. A Parquet file's bad rows are located by row number (Spark's `row_index`
+    file metadata); a CSV file's, and those of a folder of Parquet files, by claim id and
+    line, since numbering them would take an ordered pass over the whole input."""
 
     name = "spark"
 
@@ -138,7 +139,9 @@ class SparkEngine:
                 f"CAST(`{original}` AS STRING) AS `{lowered}`"
                 for original, lowered in zip(columns, _lower(columns), strict=True)
             ),
-            "CAST(NULL AS INT) AS _row",
+            "CAST(_metadata.row_index + 1 AS BIGINT) AS _row"
+            if kind == "parquet" and path.is_file()
+            else "CAST(NULL AS BIGINT) AS _row",
         )
         frame.createOrReplaceTempView(view)
         return Extract(_lower(columns))
