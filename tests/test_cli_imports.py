@@ -11,6 +11,7 @@ from typing import get_args
 
 from codefolio.catalog.build import build_catalog
 from codefolio.cli.output import PaperName
+from codefolio.refdata import ReferenceData
 from codefolio.render import FORMATS, RENDERERS
 from codefolio.render.html import Paper
 from tests.conftest import copy_examples
@@ -43,10 +44,17 @@ def imported_by(*args: str) -> set[str]:
     return set(json.loads(done.stderr.splitlines()[-1]))
 
 
-def test_lookup_imports_no_compose_render_pdf_or_sheet_module() -> None:
+def test_lookup_imports_no_compose_render_pdf_sheet_or_pydantic_module(
+    refdata: ReferenceData,  # the store is built: a build validates the manifest by pydantic
+) -> None:
     modules = imported_by("lookup", "J9306")
     assert "codefolio.refdata.report" in modules  # the probe did run the lookup
-    assert [name for name in RENDERERS_AND_MORE if name in modules] == []
+    assert [name for name in [*RENDERERS_AND_MORE, "pydantic"] if name in modules] == []
+
+
+def test_lookup_as_json_loads_pydantic_to_write_it() -> None:
+    modules = imported_by("lookup", "J9306", "--json")
+    assert "pydantic" in modules
 
 
 def test_a_catalogue_rebuild_with_nothing_to_publish_imports_no_renderer(tmp_path: Path) -> None:

@@ -21,15 +21,22 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
+from typing import TYPE_CHECKING
 
 from codefolio.errors import ReferenceDataError
 from codefolio.fileio import replacing
-from codefolio.refdata import datasets, parse
 from codefolio.refdata.editions import load_editions, release_path
-from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, verify_file
-from codefolio.refdata.release import ReleaseData, ReleaseFile
+from codefolio.refdata.manifest import (
+    DATA_DIR,
+    Manifest,
+    Release,
+    validate_manifest,
+    verify_file,
+)
+
+if TYPE_CHECKING:  # the readers load with a build, not with every open
+    from codefolio.refdata import datasets, parse
+    from codefolio.refdata.release import ReleaseData, ReleaseFile
 
 Building = Callable[[], AbstractContextManager[object]]
 """What to wrap a store build in, such as a progress display."""
@@ -80,7 +87,11 @@ def default_store_dir() -> Path:
     the imported release files kept beside the store are the user's data, which a cache
     cleaner would remove, while the store itself is rebuilt from them whenever needed."""
     override = os.environ.get(CACHE_ENV, "").strip()
-    return Path(override) if override else Path(platformdirs.user_data_dir("codefolio"))
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("codefolio"))
 
 
 def store_path(cache_dir: Path) -> Path:
@@ -101,6 +112,9 @@ def release_tables(
 ) -> dict[str, list[parse.Row]]:
     """The rows of one edition, by table: a shipped release through its data set's shipped
     reader, an imported one by reading its kept release files again."""
+    from codefolio.refdata import datasets
+    from codefolio.refdata.release import ReleaseFile
+
     spec = datasets.spec(dataset_id)
     paths = [release_path(cache_dir, data_dir, release, file.path) for file in release.files]
     if release.origin == "shipped":
@@ -116,6 +130,8 @@ def release_tables(
 
 def read_import(file: ReleaseFile) -> ReleaseData:
     """A release file read by the data set reader that recognizes it."""
+    from codefolio.refdata import datasets
+
     reader = datasets.recognize(file)
     if reader is None:
         raise ReferenceDataError(
@@ -129,6 +145,8 @@ def _load_release(
     conn: sqlite3.Connection, dataset_id: str, release: Release, data_dir: Path, cache_dir: Path
 ) -> None:
     """Insert one release's rows into its data set's tables."""
+    from codefolio.refdata import datasets
+
     try:
         spec = datasets.spec(dataset_id)
         for name, rows in release_tables(dataset_id, release, data_dir, cache_dir).items():
@@ -146,6 +164,8 @@ def _load_release(
 
 def _meta(manifest: Manifest) -> dict[str, str]:
     """What the store was built from; any difference means it is stale and is rebuilt."""
+    from codefolio.refdata import parse
+
     return {
         "manifest_sha256": manifest.sha256,
         "schema": SCHEMA_VERSION,
@@ -156,6 +176,8 @@ def _meta(manifest: Manifest) -> dict[str, str]:
 def _fill(
     conn: sqlite3.Connection, manifest: Manifest, data_dir: Path, cache_dir: Path
 ) -> dict[str, int]:
+    from codefolio.refdata import datasets
+
     conn.executescript(SCHEMA)
     for dataset in manifest.datasets:
         spec = datasets.spec(dataset.id)
@@ -179,6 +201,7 @@ def build_store(
     editions recorded), replacing any existing one atomically."""
     start = time.perf_counter()
     manifest = manifest or load_editions(cache_dir, data_dir)
+    validate_manifest(data_dir)
     for dataset in manifest.datasets:
         for release in dataset.releases:
             if release.origin == "shipped":
