@@ -17,9 +17,13 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,20 +145,31 @@ def read_import(file: ReleaseFile) -> ReleaseData:
     return reader.read(file)
 
 
+Tables = dict[str, list["parse.Row"]]
+Apart = dict[tuple[str, str], "Future[Tables]"]
+
+
 def _load_release(
-    conn: sqlite3.Connection, dataset_id: str, release: Release, data_dir: Path, cache_dir: Path
+    conn: sqlite3.Connection, dataset_id: str, release: Release, read: Callable[[], Tables]
 ) -> None:
-    """Insert one release's rows into its data set's tables."""
+    """Insert one release's rows (as `read()` returns them) into its data set's tables."""
     from codefolio.refdata import datasets
 
     try:
         spec = datasets.spec(dataset_id)
-        for name, rows in release_tables(dataset_id, release, data_dir, cache_dir).items():
+        for name, rows in read().items():
             table = spec.table(name)
             if table.editioned:
                 rows = [(release.edition, *row) for row in rows]
             _insert(conn, table.stored, rows)
-    except (KeyError, ValueError, IndexError, sqlite3.IntegrityError, ReferenceDataError) as error:
+    except (
+        KeyError,
+        ValueError,
+        IndexError,
+        sqlite3.IntegrityError,
+        ReferenceDataError,
+        BrokenProcessPool,
+    ) as error:
         names = ", ".join(file.path for file in release.files)
         raise ReferenceDataError(
             f"cannot load {dataset_id} {release.edition} from {names}: "
@@ -173,19 +188,58 @@ def _meta(manifest: Manifest) -> dict[str, str]:
     }
 
 
+@contextlib.contextmanager
+def _reading_apart(manifest: Manifest, data_dir: Path, cache_dir: Path) -> Iterator[Apart]:
+    """Start reading the releases of the data sets whose reader is slow (`read_apart`:
+    ICD-10-CM parses a package's whole tabular) in a child process, while this one loads
+    the rest; yields their rows to come, by data set and edition."""
+    from codefolio.refdata import datasets
+
+    apart = [
+        (dataset.id, release)
+        for dataset in manifest.datasets
+        if datasets.spec(dataset.id).read_apart
+        for release in dataset.releases
+    ]
+    if not apart:
+        yield {}
+        return
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+    try:
+        yield {
+            (dataset_id, release.edition): pool.submit(
+                release_tables, dataset_id, release, data_dir, cache_dir
+            )
+            for dataset_id, release in apart
+        }
+    finally:  # a failed build does not wait for the child, which ends when its read does
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _fill(
-    conn: sqlite3.Connection, manifest: Manifest, data_dir: Path, cache_dir: Path
+    conn: sqlite3.Connection, manifest: Manifest, data_dir: Path, cache_dir: Path, apart: Apart
 ) -> dict[str, int]:
     from codefolio.refdata import datasets
 
     conn.executescript(SCHEMA)
     for dataset in manifest.datasets:
-        spec = datasets.spec(dataset.id)
-        for table in spec.tables:
+        for table in datasets.spec(dataset.id).tables:
             conn.execute(_table_sql(table))
-        for release in dataset.releases:
-            _load_release(conn, dataset.id, release, data_dir, cache_dir)
-        for table in spec.tables:
+    releases = [
+        (dataset.id, release) for dataset in manifest.datasets for release in dataset.releases
+    ]
+    # The releases read apart load last, so that their reading overlaps all the others'.
+    releases.sort(key=lambda item: (item[0], item[1].edition) in apart)
+    for dataset_id, release in releases:
+        future = apart.get((dataset_id, release.edition))
+        read = (
+            future.result
+            if future
+            else partial(release_tables, dataset_id, release, data_dir, cache_dir)
+        )
+        _load_release(conn, dataset_id, release, read)
+    for dataset in manifest.datasets:
+        for table in datasets.spec(dataset.id).tables:
             if table.editioned:
                 conn.execute(_view_sql(table, dataset.edition))
     conn.executescript(INDEXES)
@@ -201,21 +255,21 @@ def build_store(
     editions recorded), replacing any existing one atomically."""
     start = time.perf_counter()
     manifest = manifest or load_editions(cache_dir, data_dir)
-    validate_manifest(data_dir)
-    for dataset in manifest.datasets:
-        for release in dataset.releases:
-            if release.origin == "shipped":
-                for file in release.files:
-                    verify_file(data_dir, file)
     path = store_path(cache_dir)
     try:
-        with replacing(path) as tmp:
+        with _reading_apart(manifest, data_dir, cache_dir) as apart, replacing(path) as tmp:
+            validate_manifest(data_dir)
+            for dataset in manifest.datasets:
+                for release in dataset.releases:
+                    if release.origin == "shipped":
+                        for file in release.files:
+                            verify_file(data_dir, file)
             conn = sqlite3.connect(tmp)
             try:
                 # The temp file is thrown away on failure, so no journal is needed.
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
-                rows = _fill(conn, manifest, data_dir, cache_dir)
+                rows = _fill(conn, manifest, data_dir, cache_dir, apart)
             finally:
                 conn.close()
             _seal(tmp)
