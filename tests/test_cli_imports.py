@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import get_args
 
@@ -14,7 +15,7 @@ from codefolio.cli.output import PaperName
 from codefolio.refdata import ReferenceData
 from codefolio.render import FORMATS, RENDERERS
 from codefolio.render.html import Paper
-from tests.conftest import copy_examples
+from tests.conftest import EXAMPLES, copy_examples
 
 # Run the command as the console script does, then list what the process imported.
 PROBE = """
@@ -27,6 +28,7 @@ except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
+EXAMPLE = EXAMPLES / "J9306.yaml"
 RENDERERS_AND_MORE = [
     "codefolio.compose",
     *(f"codefolio.render.{name}" for name in ("markdown", "text", "html", "pdf", "json")),
@@ -64,6 +66,26 @@ def test_a_catalogue_rebuild_with_nothing_to_publish_imports_no_renderer(tmp_pat
     modules = imported_by("catalog", "build", str(records), "-o", str(out), "-f", "md,html")
     assert "codefolio.catalog.build" in modules
     assert [name for name in RENDERERS_AND_MORE[:-1] if name in modules] == []
+
+
+def test_a_catalogue_rebuild_that_reads_no_record_loads_no_record_reader(tmp_path: Path) -> None:
+    records, out = copy_examples(tmp_path / "records"), tmp_path / "out"
+    settled = time.time() - 60  # a file changed just now is read again (see Stamp.settled)
+    for path in records.iterdir():
+        os.utime(path, (settled, settled))
+    build_catalog(records, out, ["md"], workers=1)
+    build_catalog(records, out, ["md"], workers=1)  # saves the record files' stamps
+    modules = imported_by("catalog", "build", str(records), "-o", str(out), "-f", "md")
+    assert "codefolio.catalog.build" in modules
+    assert [name for name in RENDERERS_AND_MORE if name in modules] == []
+    assert "codefolio.records.model" not in modules
+
+
+def test_a_markdown_and_text_build_loads_no_html_pdf_or_sheet_module(tmp_path: Path) -> None:
+    modules = imported_by("build", str(EXAMPLE), "-o", str(tmp_path), "--format", "md,txt")
+    assert {"codefolio.render.markdown", "codefolio.render.text"} <= modules
+    unused = ["codefolio.render.html", "codefolio.render.pdf", "codefolio.render.json"]
+    assert [name for name in [*unused, *RENDERERS_AND_MORE[-4:-1]] if name in modules] == []
 
 
 def test_help_lists_the_formats_and_papers_the_renderers_know() -> None:

@@ -191,8 +191,13 @@ class ReferenceData:
             return []
         if name not in self._naming:
             if not self._descriptors:
-                rows = self._in_edition("hcpcs", "hcpcs", "1 ORDER BY code")
-                self._descriptors = [(r["code"], r["long_description"].lower()) for r in rows]
+                with self._lock:  # two columns of every row: no dict per row
+                    rows = self._conn.execute(
+                        "SELECT code, long_description FROM hcpcs_editions "
+                        "WHERE edition = ? ORDER BY code",
+                        (self._editions["hcpcs"],),
+                    ).fetchall()
+                self._descriptors = [(code, text.lower()) for code, text in rows]
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
             self._naming[name] = [
                 code for code, text in self._descriptors if name in text and pattern.search(text)

@@ -18,12 +18,9 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -146,7 +143,7 @@ def read_import(file: ReleaseFile) -> ReleaseData:
 
 
 Tables = dict[str, list["parse.Row"]]
-Apart = dict[tuple[str, str], "Future[Tables]"]
+Apart = dict[tuple[str, str], Callable[[], Tables]]
 
 
 def _load_release(
@@ -162,14 +159,7 @@ def _load_release(
             if table.editioned:
                 rows = [(release.edition, *row) for row in rows]
             _insert(conn, table.stored, rows)
-    except (
-        KeyError,
-        ValueError,
-        IndexError,
-        sqlite3.IntegrityError,
-        ReferenceDataError,
-        BrokenProcessPool,
-    ) as error:
+    except (KeyError, ValueError, IndexError, sqlite3.IntegrityError, ReferenceDataError) as error:
         names = ", ".join(file.path for file in release.files)
         raise ReferenceDataError(
             f"cannot load {dataset_id} {release.edition} from {names}: "
@@ -204,11 +194,24 @@ def _reading_apart(manifest: Manifest, data_dir: Path, cache_dir: Path) -> Itera
     if not apart:
         yield {}
         return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    def rows_of(future: Future[Tables]) -> Callable[[], Tables]:
+        def rows() -> Tables:
+            try:
+                return future.result()
+            except BrokenProcessPool as error:
+                raise ReferenceDataError(f"the process reading it stopped: {error}") from None
+
+        return rows
+
     pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
     try:
         yield {
-            (dataset_id, release.edition): pool.submit(
-                release_tables, dataset_id, release, data_dir, cache_dir
+            (dataset_id, release.edition): rows_of(
+                pool.submit(release_tables, dataset_id, release, data_dir, cache_dir)
             )
             for dataset_id, release in apart
         }
@@ -231,11 +234,8 @@ def _fill(
     # The releases read apart load last, so that their reading overlaps all the others'.
     releases.sort(key=lambda item: (item[0], item[1].edition) in apart)
     for dataset_id, release in releases:
-        future = apart.get((dataset_id, release.edition))
-        read = (
-            future.result
-            if future
-            else partial(release_tables, dataset_id, release, data_dir, cache_dir)
+        read = apart.get((dataset_id, release.edition)) or partial(
+            release_tables, dataset_id, release, data_dir, cache_dir
         )
         _load_release(conn, dataset_id, release, read)
     for dataset in manifest.datasets:
