@@ -55,6 +55,8 @@ _KNOWN_CODES = {
     "taxonomy": "SELECT code FROM taxonomy",
     "icd10": "SELECT replace(code, '.', '') AS code FROM icd10",  # ranked undotted
 }
+# The words of a descriptor, as the pattern of `hcpcs_naming` bounds them.
+_WORD = re.compile(r"\w+")
 
 
 class ReferenceData:
@@ -74,6 +76,7 @@ class ReferenceData:
         self._known: dict[str, list[str]] = {}
         self._descriptors: list[tuple[str, str]] = []
         self._naming: dict[str, list[str]] = {}
+        self._words: dict[str, list[int]] = {}
         self._views: dict[tuple[str, ...], ReferenceData] = {}
         self.manifest = manifest
         self.path = path
@@ -96,7 +99,7 @@ class ReferenceData:
             if view is None:
                 view = ReferenceData.__new__(ReferenceData)
                 view.__dict__.update(self.__dict__)
-                view._known, view._descriptors, view._naming = {}, [], {}
+                view._known, view._descriptors, view._naming, view._words = {}, [], {}, {}
                 view.as_of = as_of
                 view._editions = dict(zip(self._editions, editions, strict=True))
                 self._views[editions] = view
@@ -193,11 +196,25 @@ class ReferenceData:
             if not self._descriptors:
                 rows = self._in_edition("hcpcs", "hcpcs", "1 ORDER BY code")
                 self._descriptors = [(r["code"], r["long_description"].lower()) for r in rows]
+                for index, (_, text) in enumerate(self._descriptors):
+                    for word in set(_WORD.findall(text)):
+                        self._words.setdefault(word, []).append(index)
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
             self._naming[name] = [
-                code for code, text in self._descriptors if name in text and pattern.search(text)
+                code
+                for code, text in self._naming_candidates(name)
+                if name in text and pattern.search(text)
             ]
         return [row for code in self._naming[name] if (row := self.hcpcs(code))]
+
+    def _naming_candidates(self, name: str) -> list[tuple[str, str]]:
+        """The descriptors holding the rarest word of `name`, in code order: a descriptor
+        naming it has every word of the name as a word of its own."""
+        words = set(_WORD.findall(name))
+        if not words:
+            return self._descriptors
+        rarest = min((self._words.get(word, []) for word in words), key=len)
+        return [self._descriptors[index] for index in rarest]
 
     def modifier(self, code: str) -> Modifier | None:
         rows = self._in_edition("modifier", "hcpcs", "code = ?", normalize_code(code))
