@@ -8,12 +8,14 @@ quarter) raises `ReferenceDataError`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from codefolio.billing.ndc import format_ndc11
 from codefolio.errors import ReferenceDataError
@@ -57,6 +59,26 @@ _KNOWN_CODES = {
 }
 # The words of a descriptor, as the pattern of `hcpcs_naming` bounds them.
 _WORD = re.compile(r"\w+")
+_Row = TypeVar("_Row")
+
+
+def _memoized(
+    lookup: Callable[[ReferenceData, str], _Row],
+) -> Callable[[ReferenceData, str], _Row]:
+    """A point lookup asked once per view and code: checking and composing a catalogue ask
+    for the same codes, modifiers and places again and again. The rows are frozen, and a
+    rebuilt store is opened anew (`forget_reference_data`)."""
+
+    @functools.wraps(lookup)
+    def cached(self: ReferenceData, code: str) -> _Row:
+        key = (lookup.__name__, code)
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._memo[key] = lookup(self, code)
+            return found
+
+    return cached
 
 
 class ReferenceData:
@@ -77,6 +99,7 @@ class ReferenceData:
         self._descriptors: list[tuple[str, str]] = []
         self._naming: dict[str, list[str]] = {}
         self._words: dict[str, list[int]] = {}
+        self._memo: dict[tuple[str, str], Any] = {}
         self._views: dict[tuple[str, ...], ReferenceData] = {}
         self.manifest = manifest
         self.path = path
@@ -100,6 +123,7 @@ class ReferenceData:
                 view = ReferenceData.__new__(ReferenceData)
                 view.__dict__.update(self.__dict__)
                 view._known, view._descriptors, view._naming, view._words = {}, [], {}, {}
+                view._memo = {}
                 view.as_of = as_of
                 view._editions = dict(zip(self._editions, editions, strict=True))
                 self._views[editions] = view
@@ -171,6 +195,7 @@ class ReferenceData:
 
     # Code sets
 
+    @_memoized
     def hcpcs(self, code: str) -> HcpcsCode | None:
         """The HCPCS Level II procedure row (RECID 3); None for CPT and unknown codes."""
         rows = self._in_edition("hcpcs", "hcpcs", "code = ?", normalize_code(code))
@@ -216,6 +241,7 @@ class ReferenceData:
         rarest = min((self._words.get(word, []) for word in words), key=len)
         return [self._descriptors[index] for index in rarest]
 
+    @_memoized
     def modifier(self, code: str) -> Modifier | None:
         rows = self._in_edition("modifier", "hcpcs", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
@@ -225,6 +251,7 @@ class ReferenceData:
             else Modifier(dataset="hcpcs", edition=self._editions["hcpcs"], **row)
         )
 
+    @_memoized
     def pos(self, code: str) -> PlaceOfService | None:
         rows = self._in_edition("pos", "pos", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
@@ -234,6 +261,7 @@ class ReferenceData:
             else PlaceOfService(dataset="pos", edition=self._editions["pos"], **row)
         )
 
+    @_memoized
     def taxonomy(self, code: str) -> Taxonomy | None:
         rows = self._in_edition("taxonomy", "nucc", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
@@ -241,6 +269,7 @@ class ReferenceData:
             None if row is None else Taxonomy(dataset="nucc", edition=self._editions["nucc"], **row)
         )
 
+    @_memoized
     def icd10(self, code: str) -> Diagnosis | None:
         """An ICD-10-CM category, subcategory or code (not a chapter or block)."""
         row = self._row("SELECT * FROM icd10 WHERE code = ?", normalize_icd10(code))
