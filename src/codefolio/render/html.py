@@ -78,7 +78,7 @@ def chart_view(chart: Chart) -> ChartView:
 
 def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
     """The page as text; the PDF renderer typesets the same page on `paper`."""
-    citations = Citations(publication)
+    citations = Citations.of(publication)
     # Markers link to the References section; a page without one shows no markers.
     has_references = any(section.id == "references" for section in publication.sections)
     return render_template(

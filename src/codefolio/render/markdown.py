@@ -72,7 +72,7 @@ def md_cell(text: str) -> str:
 
 
 def render_markdown(publication: Publication) -> bytes:
-    citations = Citations(publication)
+    citations = Citations.of(publication)
     lines = [f"# {md_escape(publication.title)}", ""]
     for section in publication.sections:
         _section(section, 2, lines, citations)
