@@ -14,7 +14,7 @@ from codefolio.refdata import ReferenceData
 from codefolio.refdata.store import build_store
 
 LOOKUPS = 10_000
-BUILD_TARGET_S = 10.0
+BUILD_TARGET_S = 3.0
 P99_TARGET_US = 1000.0
 
 

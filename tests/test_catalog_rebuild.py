@@ -37,13 +37,13 @@ def records(tmp_path: Path) -> Path:
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The record files the catalogue reads from now on."""
     read: list[Path] = []
-    real = sources.read_record
+    real = sources._read_record
 
-    def reading(path: Path, *args: object) -> object:
-        read.append(path)
-        return real(path, *args)  # type: ignore[arg-type]
+    def reading(path: str) -> object:
+        read.append(Path(path))
+        return real(path)
 
-    monkeypatch.setattr(sources, "read_record", reading)
+    monkeypatch.setattr(sources, "_read_record", reading)
     return read
 
 

@@ -6,14 +6,16 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import get_args
 
 from codefolio.catalog.build import build_catalog
 from codefolio.cli.output import PaperName
+from codefolio.refdata import ReferenceData
 from codefolio.render import FORMATS, RENDERERS
 from codefolio.render.html import Paper
-from tests.conftest import copy_examples
+from tests.conftest import EXAMPLES, copy_examples
 
 # Run the command as the console script does, then list what the process imported.
 PROBE = """
@@ -26,6 +28,7 @@ except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
+EXAMPLE = EXAMPLES / "J9306.yaml"
 RENDERERS_AND_MORE = [
     "codefolio.compose",
     *(f"codefolio.render.{name}" for name in ("markdown", "text", "html", "pdf", "json")),
@@ -43,10 +46,17 @@ def imported_by(*args: str) -> set[str]:
     return set(json.loads(done.stderr.splitlines()[-1]))
 
 
-def test_lookup_imports_no_compose_render_pdf_or_sheet_module() -> None:
+def test_lookup_imports_no_compose_render_pdf_sheet_or_pydantic_module(
+    refdata: ReferenceData,  # the store is built: a build validates the manifest by pydantic
+) -> None:
     modules = imported_by("lookup", "J9306")
     assert "codefolio.refdata.report" in modules  # the probe did run the lookup
-    assert [name for name in RENDERERS_AND_MORE if name in modules] == []
+    assert [name for name in [*RENDERERS_AND_MORE, "pydantic"] if name in modules] == []
+
+
+def test_lookup_as_json_loads_pydantic_to_write_it() -> None:
+    modules = imported_by("lookup", "J9306", "--json")
+    assert "pydantic" in modules
 
 
 def test_a_catalogue_rebuild_with_nothing_to_publish_imports_no_renderer(tmp_path: Path) -> None:
@@ -56,6 +66,26 @@ def test_a_catalogue_rebuild_with_nothing_to_publish_imports_no_renderer(tmp_pat
     modules = imported_by("catalog", "build", str(records), "-o", str(out), "-f", "md,html")
     assert "codefolio.catalog.build" in modules
     assert [name for name in RENDERERS_AND_MORE[:-1] if name in modules] == []
+
+
+def test_a_catalogue_rebuild_that_reads_no_record_loads_no_record_reader(tmp_path: Path) -> None:
+    records, out = copy_examples(tmp_path / "records"), tmp_path / "out"
+    settled = time.time() - 60  # a file changed just now is read again (see Stamp.settled)
+    for path in records.iterdir():
+        os.utime(path, (settled, settled))
+    build_catalog(records, out, ["md"], workers=1)
+    build_catalog(records, out, ["md"], workers=1)  # saves the record files' stamps
+    modules = imported_by("catalog", "build", str(records), "-o", str(out), "-f", "md")
+    assert "codefolio.catalog.build" in modules
+    assert [name for name in RENDERERS_AND_MORE if name in modules] == []
+    assert "codefolio.records.model" not in modules
+
+
+def test_a_markdown_and_text_build_loads_no_html_pdf_or_sheet_module(tmp_path: Path) -> None:
+    modules = imported_by("build", str(EXAMPLE), "-o", str(tmp_path), "--format", "md,txt")
+    assert {"codefolio.render.markdown", "codefolio.render.text"} <= modules
+    unused = ["codefolio.render.html", "codefolio.render.pdf", "codefolio.render.json"]
+    assert [name for name in [*unused, *RENDERERS_AND_MORE[-4:-1]] if name in modules] == []
 
 
 def test_help_lists_the_formats_and_papers_the_renderers_know() -> None:

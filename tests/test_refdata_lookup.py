@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ def test_hcpcs_j9306(refdata: ReferenceData) -> None:
 def test_results_are_frozen_and_cite_only_real_fields(refdata: ReferenceData) -> None:
     code = refdata.hcpcs("J9306")
     assert code is not None
-    with pytest.raises(ValueError, match="frozen"):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         code.code = "J9307"  # type: ignore[misc]
     with pytest.raises(ReferenceDataError, match="no field 'descriptor'"):
         code.source("descriptor")
@@ -158,7 +159,7 @@ def test_taxonomy(refdata: ReferenceData) -> None:
     assert row.source("display_name") == "nucc@25.1:207RX0202X.display_name"
     group = refdata.taxonomy("193200000X")
     assert group is not None and group.specialization is None
-    assert "definition" not in type(row).model_fields
+    assert "definition" not in [field.name for field in dataclasses.fields(row)]
 
 
 @pytest.mark.parametrize("code", ["C50.011", "C50011", "c50.011", " c50011 "])

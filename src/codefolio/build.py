@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codefolio.compose import compose_publication
 from codefolio.compose.model import Publication
@@ -18,8 +19,10 @@ from codefolio.fileio import write_atomic
 from codefolio.records import load_records
 from codefolio.refdata import open_reference_data
 from codefolio.render import render
-from codefolio.render.html import Paper
 from codefolio.validation import check_record
+
+if TYPE_CHECKING:
+    from codefolio.render.html import Paper
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from typing import Final
 
 from codefolio.billing.ndc import normalize_ndc
 
+_SPACES = re.compile(r"\s+")
+
 
 def normalize_code(code: str) -> str:
     """Strip surrounding and inner spaces and upper-case: ` jw ` → `JW`, `j 9306` → `J9306`."""
-    return re.sub(r"\s+", "", code).upper()
+    return _SPACES.sub("", code).upper()
 
 
 def normalize_icd10(code: str) -> str:

@@ -45,12 +45,11 @@ from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_repo
 from codefolio.catalog.sources import Failure, Located, Unread, check_source, read_source
 from codefolio.errors import CatalogError, RecordError
 from codefolio.fileio import write_atomic, write_atomic_text
-from codefolio.records import read_record
-from codefolio.records.source import FieldPath, format_path
 from codefolio.refdata import open_reference_data
 
 if TYPE_CHECKING:
     from codefolio.records.model import CodeRecord
+    from codefolio.records.source import FieldPath
     from codefolio.refdata import ReferenceData
     from codefolio.render.html import Paper
 
@@ -261,6 +260,8 @@ def _unchanged_files(manifest: CatalogManifest) -> Callable[[str, os.stat_result
 def _read_again(unread: Unread, result: CatalogResult) -> Located | None:
     """An unchanged record whose publication is missing or altered: read it to rebuild it."""
     try:
+        from codefolio.records import read_record
+
         return read_record(Path(unread.origin))
     except RecordError as error:
         _unreadable(result, Failure(unread.origin, unread.code, [str(p) for p in error.problems]))
@@ -361,6 +362,8 @@ def _run(
 
 
 def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> Entry:
+    from codefolio.records.source import format_path
+
     return Entry(
         code=outcome.code,
         source=item.origin,

@@ -16,12 +16,13 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codefolio.records.model import CodeRecord
-from codefolio.refdata import ReferenceData, datasets
+from codefolio.refdata import ReferenceData
 from codefolio.refdata.codes import normalize_code
-from codefolio.refdata.diff import changes_since_previous, diff_editions, previous_edition
+
+if TYPE_CHECKING:
+    from codefolio.records.model import CodeRecord
 
 _QUARTERLY = ("hcpcs", "mue", "asp", "asp-ndc", "opps")
 
@@ -53,6 +54,11 @@ def _shared(ref: ReferenceData, as_of: date) -> str:
 
 def facts_keys(records: Sequence[CodeRecord], ref: ReferenceData, as_of: date) -> dict[str, str]:
     """Each record's code → the digest of the data set facts its publication states."""
+    if not records:  # a rebuild that reads no record
+        return {}
+    from codefolio.refdata import datasets
+    from codefolio.refdata.diff import diff_editions, previous_edition
+
     ref = ref.at(as_of)
     wanted = {record.code: _codes(record, ref) for record in records}
     every = set().union(*wanted.values()) if wanted else set()
@@ -89,6 +95,8 @@ def facts_keys(records: Sequence[CodeRecord], ref: ReferenceData, as_of: date) -
 
 def change_lines(ref: ReferenceData, code: str, as_of: date) -> list[str]:
     """What the editions in force changed for the code, for the build report."""
+    from codefolio.refdata.diff import changes_since_previous
+
     diffs = changes_since_previous(ref.at(as_of), code)
     return [
         f"{dataset_id} {diff.from_edition}→{diff.to_edition}: {change.describe()}"

@@ -24,18 +24,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from codefolio import __version__
 from codefolio.catalog.index import IndexRow
+from codefolio.codes import CPT, HCPCS
 from codefolio.fileio import read_limited, write_atomic
-from codefolio.records.fields import CPT_PATTERN, HCPCS_PATTERN
-from codefolio.records.model import CodeRecord
 from codefolio.refdata.manifest import load_manifest
 from codefolio.refdata.parse import icd10_package_version
 from codefolio.render import FORMATS
+
+if TYPE_CHECKING:
+    from codefolio.records.model import CodeRecord
 
 MANIFEST_NAME = "catalog-manifest.json"
 MANIFEST_FORMAT = "codefolio-catalog/2"
@@ -238,7 +240,7 @@ def _checked_entry(key: str, entry: Entry) -> Entry:
 PUBLICATION_FORMATS = FORMATS
 # A manifest of 20,000 codes is a few tens of megabytes.
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
-_CODE = re.compile(f"{HCPCS_PATTERN}|{CPT_PATTERN}")
+_CODE = re.compile(f"{HCPCS.pattern}|{CPT.pattern}")
 _DIGEST = re.compile("[0-9a-f]{64}")
 _FILE = TypeAdapter(_StoredManifest)
 # `IndexRow`'s fields and types, checked by hand: a catalogue has thousands of rows, and a

@@ -16,7 +16,6 @@ from typing import Any
 from codefolio import __version__
 from codefolio.catalog.manifest import Gap, StoredFinding
 from codefolio.fileio import write_atomic_text
-from codefolio.records.required import REQUIRED_ELEMENTS
 
 REPORT_FORMAT = "codefolio-catalog-report/1"
 REPORT_FILES = ("report.json", "report.html")
@@ -62,6 +61,8 @@ class Report:
     def counts(self) -> list[ElementCount]:
         """Codes lacking each required element, in the order the record format lists them."""
         per_code = Counter(name for row in self.checked for name in _elements(row))
+        from codefolio.records.required import REQUIRED_ELEMENTS
+
         known = [Gap(e.field, e.label) for e in REQUIRED_ELEMENTS] + [PAYER_COVERAGE]
         return [ElementCount(e.field, e.label, per_code[e.field]) for e in known]
 

@@ -10,13 +10,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from codefolio.errors import CatalogError, Problem, RecordError, shown_problems
-from codefolio.records import read_record
-from codefolio.records.model import CodeRecord
-from codefolio.records.sheet import SHEET_SUFFIXES, read_sheet
-from codefolio.records.source import FieldPath
+
+if TYPE_CHECKING:  # the record readers load when a record is read: a rebuild may read none
+    from codefolio.records.model import CodeRecord
+    from codefolio.records.source import FieldPath
 
 
 class Located(Protocol):
@@ -45,18 +45,25 @@ RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 
 def find_records(records_dir: Path) -> list[Path]:
     """The record files directly in `records_dir`, by name."""
+    return [Path(path) for path in _record_files(records_dir)]
+
+
+def _record_files(records_dir: Path) -> list[str]:
+    """`find_records` as path strings: a catalogue has thousands, and a Path each (made,
+    compared, stat'ed) cost more than the rest of a rebuild with nothing to do."""
     if not records_dir.is_dir():
         raise CatalogError(f"{records_dir}: not a folder of records")
     with os.scandir(records_dir) as entries:  # a listing that knows files without a stat each
         found = sorted(
-            Path(entry.path)
+            (entry.name, entry.path)
             for entry in entries
-            if Path(entry.name).suffix.lower() in RECORD_SUFFIXES and entry.is_file()
+            if os.path.splitext(entry.name)[1].lower() in RECORD_SUFFIXES  # noqa: PTH122
+            and entry.is_file()
         )
     if not found:
         kinds = ", ".join(RECORD_SUFFIXES)
         raise CatalogError(f"{records_dir}: no record files ({kinds}) in this folder")
-    return found
+    return [path for _, path in found]
 
 
 @dataclass(frozen=True)
@@ -97,18 +104,20 @@ def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
         items: list[Located | Unread] = []
         failures: list[Failure] = []
         stats: dict[str, os.stat_result] = {}
-        for path in find_records(source):
+        for path in _record_files(source):
             try:
-                stats[str(path)] = stat = path.stat()
-                code = unchanged(str(path), stat) if unchanged else None
-                items.append(Unread(str(path), code) if code else read_record(path))
+                stats[path] = stat = os.stat(path)  # noqa: PTH116 (see `_record_files`)
+                code = unchanged(path, stat) if unchanged else None
+                items.append(Unread(path, code) if code else _read_record(path))
             except RecordError as error:
-                failures.append(Failure(str(path), None, shown_problems(error.problems)))
+                failures.append(Failure(path, None, shown_problems(error.problems)))
             except OSError as error:
-                failures.append(Failure(str(path), None, [f"{path}: {error.strerror}"]))
+                failures.append(Failure(path, None, [f"{path}: {error.strerror}"]))
         found = _unique(items, failures)
         found.stats = stats
         return found
+    from codefolio.records.sheet import read_sheet
+
     sheet = read_sheet(source)
     found = _unique(
         list(sheet.rows),
@@ -122,10 +131,21 @@ def check_source(source: Path) -> None:
     """Refuse a SOURCE that is neither a folder nor a catalogue sheet, before reading it."""
     if not source.exists():
         raise CatalogError(f"{source}: no such folder or sheet")
-    if not source.is_dir() and source.suffix.lower() not in SHEET_SUFFIXES:
+    if source.is_dir():
+        return
+    from codefolio.records.sheet import SHEET_SUFFIXES
+
+    if source.suffix.lower() not in SHEET_SUFFIXES:
         raise CatalogError(
             f"{source}: not a folder of records or a catalogue sheet (.csv or .xlsx)"
         )
+
+
+def _read_record(path: str) -> Located:
+    """A record file read (the readers load with the first one)."""
+    from codefolio.records import read_record
+
+    return read_record(Path(path))
 
 
 def _unique(items: list[Located | Unread], failures: list[Failure]) -> Source:
@@ -142,7 +162,7 @@ def _unique(items: list[Located | Unread], failures: list[Failure]) -> Source:
             continue
         message = f"code {code} is also the code of {first[code]}; keep one record per code"
         try:  # an unread file is read to locate its code line
-            located = read_record(Path(item.origin)) if isinstance(item, Unread) else item
+            located = _read_record(item.origin) if isinstance(item, Unread) else item
             problem = str(located.problem(("code",), message))
         except (RecordError, OSError):
             problem = f"{item.origin}: {message}"

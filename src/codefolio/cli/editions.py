@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -14,8 +14,9 @@ from codefolio.cli.output import err, fail, open_store, out
 from codefolio.errors import CodefolioError, ReferenceDataError
 from codefolio.fileio import write_atomic
 from codefolio.refdata import ReferenceData, default_store_dir, forget_reference_data
-from codefolio.refdata.diff import EditionDiff, diff_dates, diff_editions
-from codefolio.refdata.importing import import_files
+
+if TYPE_CHECKING:  # the diff and import modules load with the command that uses them
+    from codefolio.refdata.diff import EditionDiff
 
 
 def refdata_import(
@@ -38,6 +39,8 @@ def refdata_import(
 
     Example: `codefolio refdata import HCPC2026_JAN_ANWEB.xlsx MCR_MUE_2026_Q3.zip`
     """
+    from codefolio.refdata.importing import import_files
+
     try:
         with err.status("Reading the release files and rebuilding the store…"):
             result = import_files(files, default_store_dir())
@@ -140,6 +143,8 @@ def refdata_diff(
 
     Example: `codefolio refdata diff asp@2025q4 asp@2026q1 --codes J9306`
     """
+    from codefolio.refdata.diff import diff_dates, diff_editions
+
     wanted = [c.strip() for c in codes.split(",") if c.strip()] if codes else None
     try:
         ref = open_store()

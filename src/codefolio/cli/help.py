@@ -4,43 +4,36 @@ name already says what to give (`--strict`, not `--strict <bool>`; `RECORDS...`,
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 
 class _Argument(TyperArgument):
     """Shown by its metavar (by default its name in capitals) alone, in usage and in the
     argument list: `RECORDS...`, `[CODE]`."""
 
-    def display_type_rich(self, ctx: Any) -> str | None:
-        return None
-
-    @property
-    def display_name_raw(self) -> str:
-        return self.metavar or (self.name or "").upper()
-
-    def _usage_display_name(self) -> str:
-        name = self.display_name_raw if self.nargs == 1 else f"{self.display_name_raw}..."
-        return name if self.required else f"[{name}]"
-
-
-class _Flag(TyperOption):
-    """A flag takes no value, so none is shown."""
-
-    def display_type_rich(self, ctx: Any) -> str | None:
-        return None if self.is_flag else super().display_type_rich(ctx)
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        name = self.metavar or (self.name or "").upper()
+        if name.startswith("["):  # a metavar that already reads as optional: `[FROM TO]`
+            return name
+        name = name if self.nargs == 1 else f"{name}..."
+        return name if self.required or not usage else f"[{name}]"
 
 
 def _quiet(params: list[Any]) -> list[Any]:
-    # Typer builds its own parameter objects; moving them to the subclasses above changes
-    # how help shows them and nothing else.
+    # Typer builds its own parameter objects; moving them to the subclass above (and giving
+    # an argument a type that names no `<path>` placeholder) changes how help shows them
+    # and nothing else. Options need nothing: Typer shows no type for a flag.
     for param in params:
         if type(param) is TyperArgument:
             param.__class__ = _Argument
-        elif type(param) is TyperOption:
-            param.__class__ = _Flag
+            if param.metavar is None:
+                param.metavar = (param.name or "").upper()
+            param.type = copy.copy(param.type)
+            param.type.get_metavar = lambda param, ctx: ""  # type: ignore[method-assign]
     return params
 
 

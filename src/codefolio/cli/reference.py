@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -11,7 +12,6 @@ from codefolio.cli.editions import refdata_diff, refdata_import, refdata_info
 from codefolio.cli.output import AsOfOption, as_of_date, err, fail, open_store, out
 from codefolio.errors import CodefolioError
 from codefolio.refdata import KINDS, ReferenceData, rebuild_reference_data
-from codefolio.refdata.diff import code_history
 from codefolio.refdata.report import CodeReport, report_code
 
 refdata_app = typer.Typer(
@@ -26,7 +26,9 @@ def _report_rows(report: CodeReport) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     if report.record is not None:
         cited = f"{report.record.dataset}@{report.record.edition}"
-        for name, value in report.record.model_dump(exclude={"dataset", "edition"}).items():
+        for name, value in dataclasses.asdict(report.record).items():
+            if name in ("dataset", "edition"):
+                continue
             shown = ", ".join(value) if isinstance(value, list) else value
             rows.append((name, "" if shown is None else str(shown), cited))
     for mue in report.mue:
@@ -83,7 +85,7 @@ def lookup(
     except (CodefolioError, OSError) as error:
         raise fail(error) from None
     if as_json:
-        out.print_json(report.model_dump_json())
+        out.print_json(report.to_json().decode("utf-8"))
         return
     rows = _report_rows(report)
     if rows:
@@ -98,6 +100,8 @@ def lookup(
 
 
 def _print_history(ref: ReferenceData, code: str, as_json: bool) -> None:
+    from codefolio.refdata.diff import code_history
+
     entries = code_history(ref, code)
     if as_json:
         out.print_json(data=[entry.model_dump(mode="json") for entry in entries])

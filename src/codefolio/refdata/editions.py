@@ -7,35 +7,49 @@ the store, which is disposable, is rebuilt from shipped and imported files alike
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
-import json
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import TYPE_CHECKING
 
 from codefolio.errors import ReferenceDataError
 from codefolio.fileio import write_atomic
-from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, load_manifest
+from codefolio.refdata.manifest import DATA_DIR, STRICT_CONFIG, Manifest, Release, load_manifest
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 IMPORTS_DIR = "imports"
 IMPORTS_NAME = "imports.json"
 IMPORTS_FORMAT = "codefolio-imports/1"
 
 
-class ImportedRelease(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True)
+class ImportedRelease:
+    __pydantic_config__ = STRICT_CONFIG
 
     dataset: str
     release: Release
 
 
-class Imports(BaseModel):
-    """The imported editions, in the order they were imported."""
+@dataclass(frozen=True)
+class Imports:
+    """The imported editions, in the order they were imported (read and written by pydantic,
+    loaded only when a folder holds imports)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__ = STRICT_CONFIG
 
     format: str = IMPORTS_FORMAT
-    releases: list[ImportedRelease] = []
+    releases: list[ImportedRelease] = field(default_factory=list)
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[Imports]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Imports)
 
 
 def imports_path(cache_dir: Path) -> Path:
@@ -53,8 +67,8 @@ def load_imports(cache_dir: Path) -> Imports:
     except OSError as error:
         raise ReferenceDataError(f"cannot read the imported editions {path}: {error}") from None
     try:
-        imports = Imports.model_validate(json.loads(raw))
-    except (ValueError, ValidationError) as error:
+        imports = _adapter().validate_json(raw)
+    except ValueError as error:  # a pydantic ValidationError is a ValueError
         raise ReferenceDataError(
             f"the list of imported editions {path} is damaged ({error}); remove it and "
             "import the release files again"
@@ -65,7 +79,7 @@ def load_imports(cache_dir: Path) -> Imports:
 
 
 def save_imports(cache_dir: Path, imports: Imports) -> None:
-    write_atomic(imports_path(cache_dir), imports.model_dump_json(indent=2).encode("utf-8"))
+    write_atomic(imports_path(cache_dir), _adapter().dump_json(imports, indent=2))
 
 
 def merge(manifest: Manifest, imports: Imports) -> Manifest:
@@ -81,13 +95,11 @@ def merge(manifest: Manifest, imports: Imports) -> Manifest:
     for dataset in manifest.datasets:
         releases = [*dataset.releases, *added.pop(dataset.id, [])]
         releases.sort(key=lambda r: (r.effective_start is not None, r.effective_start))
-        datasets.append(dataset.model_copy(update={"releases": releases}))
+        datasets.append(dataclasses.replace(dataset, releases=releases))
     if added:
         raise ReferenceDataError(f"imported editions of unknown data sets: {', '.join(added)}")
-    digest = hashlib.sha256(
-        (manifest.sha256 + imports.model_dump_json()).encode("utf-8")
-    ).hexdigest()
-    return manifest.model_copy(update={"datasets": datasets, "sha256": digest})
+    digest = hashlib.sha256(manifest.sha256.encode("utf-8") + _adapter().dump_json(imports))
+    return dataclasses.replace(manifest, datasets=datasets, sha256=digest.hexdigest())
 
 
 def load_editions(cache_dir: Path, data_dir: Path = DATA_DIR) -> Manifest:

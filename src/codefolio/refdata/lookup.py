@@ -203,9 +203,9 @@ class ReferenceData:
             return None
         row = rows[0]
         services = row.pop("type_of_service")
-        return HcpcsCode(
-            dataset="hcpcs",
-            edition=self._editions["hcpcs"],
+        return HcpcsCode.from_store(
+            "hcpcs",
+            self._editions["hcpcs"],
             type_of_service=services.split(",") if services else [],
             **row,
         )
@@ -219,8 +219,13 @@ class ReferenceData:
             return []
         if name not in self._naming:
             if not self._descriptors:
-                rows = self._in_edition("hcpcs", "hcpcs", "1 ORDER BY code")
-                self._descriptors = [(r["code"], r["long_description"].lower()) for r in rows]
+                with self._lock:  # two columns of every row: no dict per row
+                    rows = self._conn.execute(
+                        "SELECT code, long_description FROM hcpcs_editions "
+                        "WHERE edition = ? ORDER BY code",
+                        (self._editions["hcpcs"],),
+                    ).fetchall()
+                self._descriptors = [(code, text.lower()) for code, text in rows]
                 for index, (_, text) in enumerate(self._descriptors):
                     for word in set(_WORD.findall(text)):
                         self._words.setdefault(word, []).append(index)
@@ -245,29 +250,21 @@ class ReferenceData:
     def modifier(self, code: str) -> Modifier | None:
         rows = self._in_edition("modifier", "hcpcs", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
-        return (
-            None
-            if row is None
-            else Modifier(dataset="hcpcs", edition=self._editions["hcpcs"], **row)
-        )
+        return None if row is None else Modifier.from_store("hcpcs", self._editions["hcpcs"], **row)
 
     @_memoized
     def pos(self, code: str) -> PlaceOfService | None:
         rows = self._in_edition("pos", "pos", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
         return (
-            None
-            if row is None
-            else PlaceOfService(dataset="pos", edition=self._editions["pos"], **row)
+            None if row is None else PlaceOfService.from_store("pos", self._editions["pos"], **row)
         )
 
     @_memoized
     def taxonomy(self, code: str) -> Taxonomy | None:
         rows = self._in_edition("taxonomy", "nucc", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
-        return (
-            None if row is None else Taxonomy(dataset="nucc", edition=self._editions["nucc"], **row)
-        )
+        return None if row is None else Taxonomy.from_store("nucc", self._editions["nucc"], **row)
 
     @_memoized
     def icd10(self, code: str) -> Diagnosis | None:
@@ -275,10 +272,7 @@ class ReferenceData:
         row = self._row("SELECT * FROM icd10 WHERE code = ?", normalize_icd10(code))
         if row is None:
             return None
-        billable = bool(row.pop("billable"))
-        return Diagnosis(
-            dataset="icd10cm", edition=self._editions["icd10cm"], billable=billable, **row
-        )
+        return Diagnosis.from_store("icd10cm", self._editions["icd10cm"], **row)
 
     # Payment and edit tables
 
@@ -289,7 +283,7 @@ class ReferenceData:
         )
         for row in rows:
             row.pop("setting_order")
-        return [Mue(dataset="mue", edition=self._editions["mue"], **row) for row in rows]
+        return [Mue.from_store("mue", self._editions["mue"], **row) for row in rows]
 
     def asp_history(self, code: str) -> list[AspLimit]:
         """The code's payment limit in each shipped quarter it appears in, oldest first."""
@@ -298,9 +292,9 @@ class ReferenceData:
         for row in rows:
             release = self._quarters[row["quarter"]]
             limits.append(
-                AspLimit(
-                    dataset="asp",
-                    edition=row["quarter"],
+                AspLimit.from_store(
+                    "asp",
+                    row["quarter"],
                     effective_start=release.effective_start,
                     effective_end=release.effective_end,
                     **row,
@@ -309,7 +303,7 @@ class ReferenceData:
         return limits
 
     def _packages(self, rows: list[dict[str, Any]]) -> list[NdcPackage]:
-        return [NdcPackage(dataset="asp-ndc", edition=row["quarter"], **row) for row in rows]
+        return [NdcPackage.from_store("asp-ndc", row["quarter"], **row) for row in rows]
 
     def ndc_packages(self, code: str, quarter: str | None = None) -> list[NdcPackage]:
         """Crosswalk rows for a HCPCS code in the quarter in force, or in `quarter`."""
@@ -339,9 +333,7 @@ class ReferenceData:
     def opps(self, code: str) -> OppsRate | None:
         rows = self._in_edition("opps", "opps", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
-        return (
-            None if row is None else OppsRate(dataset="opps", edition=self._editions["opps"], **row)
-        )
+        return None if row is None else OppsRate.from_store("opps", self._editions["opps"], **row)
 
     # Suggestions
 

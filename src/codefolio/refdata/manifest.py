@@ -9,25 +9,28 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import Any, Literal
 
 from codefolio.errors import ReferenceDataError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST_NAME = "manifest.json"
 
+# Plain frozen dataclasses, so that opening the store (every `lookup`) reads the manifest
+# without loading pydantic; pydantic validates the same classes where a manifest is
+# trusted for a build (`validate_manifest`) and where imported editions are read.
+STRICT_CONFIG: Any = {"extra": "forbid"}
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-
-class Source(_Frozen):
+@dataclass(frozen=True)
+class Source:
     """Where an edition came from: a repository path at a commit, or a package."""
+
+    __pydantic_config__ = STRICT_CONFIG
 
     path: str
     repo: str | None = None
@@ -35,8 +38,11 @@ class Source(_Frozen):
     package: str | None = None
 
 
-class DataFile(_Frozen):
+@dataclass(frozen=True)
+class DataFile:
     """One shipped file: its path under the data folder, checksum and data row count."""
+
+    __pydantic_config__ = STRICT_CONFIG
 
     path: str
     sha256: str
@@ -45,9 +51,12 @@ class DataFile(_Frozen):
     derived_from: str | None = None
 
 
-class Release(_Frozen):
+@dataclass(frozen=True)
+class Release:
     """One edition of a data set (a quarter for the ASP series): shipped with codefolio, or
     imported by the user from a release file (`refdata import`)."""
+
+    __pydantic_config__ = STRICT_CONFIG
 
     edition: str
     effective_start: date | None
@@ -58,8 +67,11 @@ class Release(_Frozen):
     origin: Literal["shipped", "imported"] = "shipped"
 
 
-class DataSet(_Frozen):
+@dataclass(frozen=True)
+class DataSet:
     """A reference data set as the manifest describes it; `edition` is the latest release."""
+
+    __pydantic_config__ = STRICT_CONFIG
 
     id: str
     name: str
@@ -109,8 +121,11 @@ class DataSet(_Frozen):
         )
 
 
-class Manifest(_Frozen):
+@dataclass(frozen=True)
+class Manifest:
     """Every shipped data set, in a fixed order."""
+
+    __pydantic_config__ = STRICT_CONFIG
 
     format: str
     datasets: list[DataSet]
@@ -132,20 +147,59 @@ class Manifest(_Frozen):
 
 
 def load_manifest(data_dir: Path = DATA_DIR) -> Manifest:
-    """Read and validate `manifest.json`; its sha256 identifies the shipped data."""
+    """Read `manifest.json`; its sha256 identifies the shipped data. The reading checks the
+    layout (every key known, none missing, dates as dates); `validate_manifest` checks the
+    rest before a store is built from it."""
+    path = data_dir / MANIFEST_NAME
+    raw = _read(path)
+    try:
+        data = json.loads(raw)
+        datasets = [_dataset(item) for item in data["datasets"]]
+        return Manifest(**{**data, "datasets": datasets, "sha256": hashlib.sha256(raw).hexdigest()})
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise ReferenceDataError(f"invalid reference data manifest {path}: {error}") from None
+
+
+def validate_manifest(data_dir: Path = DATA_DIR) -> None:
+    """Raise unless `manifest.json` has every field of the right type and no other: checked
+    by pydantic whenever a store is built from it, so a store (whose meta names the
+    manifest's sha256) is only ever opened with a manifest that passed."""
+    from pydantic import TypeAdapter, ValidationError
+
     path = data_dir / MANIFEST_NAME
     try:
-        raw = path.read_bytes()
+        TypeAdapter(Manifest).validate_json(_read(path))
+    except ValidationError as error:
+        raise ReferenceDataError(f"invalid reference data manifest {path}: {error}") from None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as error:
         raise ReferenceDataError(
             f"cannot read the reference data manifest {path}: {error}"
         ) from None
-    try:
-        data = json.loads(raw)
-        data["sha256"] = hashlib.sha256(raw).hexdigest()
-        return Manifest.model_validate(data)
-    except (ValueError, TypeError, ValidationError) as error:
-        raise ReferenceDataError(f"invalid reference data manifest {path}: {error}") from None
+
+
+def _dataset(data: dict[str, Any]) -> DataSet:
+    return DataSet(**{**data, "releases": [release_from(item) for item in data["releases"]]})
+
+
+def release_from(data: dict[str, Any]) -> Release:
+    """A release from its JSON form (dates as ISO text)."""
+    dates = {
+        name: None if data.get(name) is None else date.fromisoformat(data[name])
+        for name in ("effective_start", "effective_end")
+    }
+    return Release(
+        **{
+            **data,
+            **dates,
+            "source": Source(**data["source"]),
+            "files": [DataFile(**item) for item in data["files"]],
+        }
+    )
 
 
 def file_sha256(path: Path) -> str:

@@ -1,16 +1,20 @@
-"""Typed lookup results: one frozen model per reference row, each able to cite itself.
+"""Typed lookup results: one frozen row per reference row, each able to cite itself.
 
 `source("field")` gives the data set reference a publication carries for a fact, e.g.
 `hcpcs@2025-10:J9306.long_description`, so every figure can be traced to its edition.
+
+The rows are plain dataclasses (a lookup loads no pydantic): `from_store` turns the store's
+ISO-date and exact-decimal text into `date` and `Decimal`, by each field's declared type.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar, Literal, get_args
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, ClassVar, Literal, Self, get_args
 
 from codefolio.errors import ReferenceDataError
 
@@ -27,14 +31,32 @@ COVERAGE_MEANINGS = {
 }
 
 
-class ReferenceRow(BaseModel):
+# Store text → value, by a field's declared type (the annotation's text).
+_FROM_STORE: dict[str, Callable[[Any], Any]] = {
+    "date | None": date.fromisoformat,
+    "Decimal | None": Decimal,
+    "bool": bool,
+}
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
     """Common shape of every lookup result: the data set id, its edition, and a citation."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     _key_fields: ClassVar[tuple[str, ...]] = ("code",)
 
     dataset: str
     edition: str
+
+    @classmethod
+    def from_store(cls, dataset: str, edition: str, **values: Any) -> Self:
+        """The row from a store row's values (unknown or missing columns raise TypeError)."""
+        for field in dataclasses.fields(cls):
+            convert = _FROM_STORE.get(str(field.type))
+            value = values.get(field.name)
+            if convert is not None and value is not None and not isinstance(value, date):
+                values[field.name] = convert(value)
+        return cls(dataset=dataset, edition=edition, **values)
 
     def key(self) -> str:
         """The row's identity within its data set, as used in citations."""
@@ -42,14 +64,16 @@ class ReferenceRow(BaseModel):
 
     def source(self, field: str) -> str:
         """`<dataset>@<edition>:<key>.<field>`; raises for a field the model does not have."""
-        if field not in type(self).model_fields:
-            fields = ", ".join(type(self).model_fields)
+        names = [item.name for item in dataclasses.fields(self)]
+        if field not in names:
+            fields = ", ".join(names)
             raise ReferenceDataError(
                 f"{type(self).__name__} has no field {field!r} to cite (fields: {fields})"
             )
         return f"{self.dataset}@{self.edition}:{self.key()}.{field}"
 
 
+@dataclass(frozen=True)
 class _HcpcsFileRow(ReferenceRow):
     """What the HCPCS file records for both its codes and its modifiers."""
 
@@ -67,6 +91,7 @@ class _HcpcsFileRow(ReferenceRow):
         return COVERAGE_MEANINGS.get(self.coverage_code or "")
 
 
+@dataclass(frozen=True)
 class HcpcsCode(_HcpcsFileRow):
     """A HCPCS Level II procedure row (RECID 3)."""
 
@@ -75,16 +100,19 @@ class HcpcsCode(_HcpcsFileRow):
     type_of_service: list[str]
 
 
+@dataclass(frozen=True)
 class Modifier(_HcpcsFileRow):
     """A HCPCS Level II modifier (RECID 7)."""
 
 
+@dataclass(frozen=True)
 class PlaceOfService(ReferenceRow):
     code: str
     name: str
     description: str
 
 
+@dataclass(frozen=True)
 class Taxonomy(ReferenceRow):
     """A NUCC taxonomy code; NUCC's definition and notes text is deliberately not carried."""
 
@@ -96,6 +124,7 @@ class Taxonomy(ReferenceRow):
     section: str
 
 
+@dataclass(frozen=True)
 class Diagnosis(ReferenceRow):
     """An ICD-10-CM code; `billable` means it is a leaf (valid on a claim)."""
 
@@ -104,6 +133,7 @@ class Diagnosis(ReferenceRow):
     billable: bool
 
 
+@dataclass(frozen=True)
 class Mue(ReferenceRow):
     """One setting's Medically Unlikely Edit for a code."""
 
@@ -117,6 +147,7 @@ class Mue(ReferenceRow):
     rationale: str
 
 
+@dataclass(frozen=True)
 class AspLimit(ReferenceRow):
     """One quarter's ASP payment limit; `payment_limit` is None where CMS prints N/A."""
 
@@ -131,6 +162,7 @@ class AspLimit(ReferenceRow):
     notes: str | None
 
 
+@dataclass(frozen=True)
 class NdcPackage(ReferenceRow):
     """One NDC-HCPCS crosswalk row of a quarter.
 
@@ -154,6 +186,7 @@ class NdcPackage(ReferenceRow):
     quarter: str
 
 
+@dataclass(frozen=True)
 class OppsRate(ReferenceRow):
     """An OPPS Addendum B row; `short_descriptor` is None for CPT codes (not shipped)."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from codefolio.errors import ReferenceDataError
-from codefolio.refdata.codes import get_ndc11, normalize_code
+from codefolio.refdata.codes import normalize_code
 from codefolio.refdata.models import SETTINGS
 
 Row = tuple[str | int | None, ...]
@@ -44,12 +44,18 @@ def iso_date(value: str) -> str | None:
     return f"{text[:4]}-{text[4:6]}-{text[6:]}"
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NDC_542 = re.compile(r"\d{5}-\d{4}-\d{2}")
+
+
 def decimal_text(value: str) -> str | None:
     """A number as exact decimal text: `$1,234.500` → `1234.500`, `19.500%` → `19.500`.
 
     None for a blank, `.`, `N/A`, or any value that is not a number (e.g. `21.3125?` in the
     2024q2 crosswalk), so a typo in a source file is never read as a figure.
     """
+    if _PLAIN_NUMBER.fullmatch(value):  # most cells: digits, maybe a fraction, as they are
+        return value
     text = (blank(value) or "").replace("$", "").replace(",", "").removesuffix("%")
     if not text:
         return None
@@ -149,7 +155,7 @@ def asp_ndc_rows(path: Path, quarter: str) -> Iterator[Row]:
             quarter,
             normalize_code(row["HCPCS Code"]),
             ndc,
-            get_ndc11(ndc) if re.fullmatch(r"\d{5}-\d{4}-\d{2}", ndc) else None,
+            ndc.replace("-", "") if _NDC_542.fullmatch(ndc) else None,  # 5-4-2: its 11 digits
             " ".join(row["LABELER NAME"].split()),
             row["Drug Name"].strip(),
             row["HCPCS dosage"].strip(),

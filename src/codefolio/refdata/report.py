@@ -6,7 +6,10 @@ and NDC packages; for other kinds, the one row. CPT descriptors are never shippe
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from codefolio.codes import CPT_MODIFIERS
 from codefolio.errors import ReferenceDataError
@@ -23,6 +26,9 @@ from codefolio.refdata.models import (
     PlaceOfService,
     Taxonomy,
 )
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 KIND_LABELS: dict[Kind, str] = {
     "hcpcs": "HCPCS/CPT code",
@@ -44,19 +50,30 @@ CPT_MODIFIER_NOTE = (
 Record = HcpcsCode | Modifier | PlaceOfService | Taxonomy | Diagnosis
 
 
-class CodeReport(BaseModel):
+@dataclass(frozen=True)
+class CodeReport:
     """What the data sets hold for one code, each part carrying its own data set edition."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: str
     kind: Kind
     record: Record | None = None
-    mue: list[Mue] = []
+    mue: list[Mue] = field(default_factory=list)
     asp: AspLimit | None = None
     opps: OppsRate | None = None
-    ndc_packages: list[NdcPackage] = []
-    notes: list[str] = []
+    ndc_packages: list[NdcPackage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> bytes:
+        """The report as JSON (decimals as exact text, dates ISO), by pydantic, loaded here
+        only: a lookup printing a table does not need it."""
+        return _json_adapter().dump_json(self)
+
+
+@functools.cache
+def _json_adapter() -> TypeAdapter[CodeReport]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(CodeReport)
 
 
 def _unknown(ref: ReferenceData, kind: Kind, code: str) -> ReferenceDataError:
@@ -98,7 +115,7 @@ def _report_billing_code(ref: ReferenceData, code: str) -> CodeReport:
         notes.append(CPT_NOTE)
     elif record is None:
         notes.append(f"{code} is not in HCPCS Level II {ref.dataset('hcpcs').edition}")
-    return report.model_copy(update={"notes": notes})
+    return dataclasses.replace(report, notes=notes)
 
 
 def report_code(ref: ReferenceData, code: str, kind: str | None = None) -> CodeReport:

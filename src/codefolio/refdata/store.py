@@ -17,19 +17,27 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-
-import platformdirs
+from typing import TYPE_CHECKING
 
 from codefolio.errors import ReferenceDataError
 from codefolio.fileio import replacing
-from codefolio.refdata import datasets, parse
 from codefolio.refdata.editions import load_editions, release_path
-from codefolio.refdata.manifest import DATA_DIR, Manifest, Release, verify_file
-from codefolio.refdata.release import ReleaseData, ReleaseFile
+from codefolio.refdata.manifest import (
+    DATA_DIR,
+    Manifest,
+    Release,
+    validate_manifest,
+    verify_file,
+)
+
+if TYPE_CHECKING:  # the readers load with a build, not with every open
+    from codefolio.refdata import datasets, parse
+    from codefolio.refdata.release import ReleaseData, ReleaseFile
 
 Building = Callable[[], AbstractContextManager[object]]
 """What to wrap a store build in, such as a progress display."""
@@ -80,7 +88,11 @@ def default_store_dir() -> Path:
     the imported release files kept beside the store are the user's data, which a cache
     cleaner would remove, while the store itself is rebuilt from them whenever needed."""
     override = os.environ.get(CACHE_ENV, "").strip()
-    return Path(override) if override else Path(platformdirs.user_data_dir("codefolio"))
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("codefolio"))
 
 
 def store_path(cache_dir: Path) -> Path:
@@ -101,6 +113,9 @@ def release_tables(
 ) -> dict[str, list[parse.Row]]:
     """The rows of one edition, by table: a shipped release through its data set's shipped
     reader, an imported one by reading its kept release files again."""
+    from codefolio.refdata import datasets
+    from codefolio.refdata.release import ReleaseFile
+
     spec = datasets.spec(dataset_id)
     paths = [release_path(cache_dir, data_dir, release, file.path) for file in release.files]
     if release.origin == "shipped":
@@ -116,6 +131,8 @@ def release_tables(
 
 def read_import(file: ReleaseFile) -> ReleaseData:
     """A release file read by the data set reader that recognizes it."""
+    from codefolio.refdata import datasets
+
     reader = datasets.recognize(file)
     if reader is None:
         raise ReferenceDataError(
@@ -125,13 +142,19 @@ def read_import(file: ReleaseFile) -> ReleaseData:
     return reader.read(file)
 
 
+Tables = dict[str, list["parse.Row"]]
+Apart = dict[tuple[str, str], Callable[[], Tables]]
+
+
 def _load_release(
-    conn: sqlite3.Connection, dataset_id: str, release: Release, data_dir: Path, cache_dir: Path
+    conn: sqlite3.Connection, dataset_id: str, release: Release, read: Callable[[], Tables]
 ) -> None:
-    """Insert one release's rows into its data set's tables."""
+    """Insert one release's rows (as `read()` returns them) into its data set's tables."""
+    from codefolio.refdata import datasets
+
     try:
         spec = datasets.spec(dataset_id)
-        for name, rows in release_tables(dataset_id, release, data_dir, cache_dir).items():
+        for name, rows in read().items():
             table = spec.table(name)
             if table.editioned:
                 rows = [(release.edition, *row) for row in rows]
@@ -146,6 +169,8 @@ def _load_release(
 
 def _meta(manifest: Manifest) -> dict[str, str]:
     """What the store was built from; any difference means it is stale and is rebuilt."""
+    from codefolio.refdata import parse
+
     return {
         "manifest_sha256": manifest.sha256,
         "schema": SCHEMA_VERSION,
@@ -153,17 +178,68 @@ def _meta(manifest: Manifest) -> dict[str, str]:
     }
 
 
+@contextlib.contextmanager
+def _reading_apart(manifest: Manifest, data_dir: Path, cache_dir: Path) -> Iterator[Apart]:
+    """Start reading the releases of the data sets whose reader is slow (`read_apart`:
+    ICD-10-CM parses a package's whole tabular) in a child process, while this one loads
+    the rest; yields their rows to come, by data set and edition."""
+    from codefolio.refdata import datasets
+
+    apart = [
+        (dataset.id, release)
+        for dataset in manifest.datasets
+        if datasets.spec(dataset.id).read_apart
+        for release in dataset.releases
+    ]
+    if not apart:
+        yield {}
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    def rows_of(future: Future[Tables]) -> Callable[[], Tables]:
+        def rows() -> Tables:
+            try:
+                return future.result()
+            except BrokenProcessPool as error:
+                raise ReferenceDataError(f"the process reading it stopped: {error}") from None
+
+        return rows
+
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+    try:
+        yield {
+            (dataset_id, release.edition): rows_of(
+                pool.submit(release_tables, dataset_id, release, data_dir, cache_dir)
+            )
+            for dataset_id, release in apart
+        }
+    finally:  # a failed build does not wait for the child, which ends when its read does
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _fill(
-    conn: sqlite3.Connection, manifest: Manifest, data_dir: Path, cache_dir: Path
+    conn: sqlite3.Connection, manifest: Manifest, data_dir: Path, cache_dir: Path, apart: Apart
 ) -> dict[str, int]:
+    from codefolio.refdata import datasets
+
     conn.executescript(SCHEMA)
     for dataset in manifest.datasets:
-        spec = datasets.spec(dataset.id)
-        for table in spec.tables:
+        for table in datasets.spec(dataset.id).tables:
             conn.execute(_table_sql(table))
-        for release in dataset.releases:
-            _load_release(conn, dataset.id, release, data_dir, cache_dir)
-        for table in spec.tables:
+    releases = [
+        (dataset.id, release) for dataset in manifest.datasets for release in dataset.releases
+    ]
+    # The releases read apart load last, so that their reading overlaps all the others'.
+    releases.sort(key=lambda item: (item[0], item[1].edition) in apart)
+    for dataset_id, release in releases:
+        read = apart.get((dataset_id, release.edition)) or partial(
+            release_tables, dataset_id, release, data_dir, cache_dir
+        )
+        _load_release(conn, dataset_id, release, read)
+    for dataset in manifest.datasets:
+        for table in datasets.spec(dataset.id).tables:
             if table.editioned:
                 conn.execute(_view_sql(table, dataset.edition))
     conn.executescript(INDEXES)
@@ -179,20 +255,21 @@ def build_store(
     editions recorded), replacing any existing one atomically."""
     start = time.perf_counter()
     manifest = manifest or load_editions(cache_dir, data_dir)
-    for dataset in manifest.datasets:
-        for release in dataset.releases:
-            if release.origin == "shipped":
-                for file in release.files:
-                    verify_file(data_dir, file)
     path = store_path(cache_dir)
     try:
-        with replacing(path) as tmp:
+        with _reading_apart(manifest, data_dir, cache_dir) as apart, replacing(path) as tmp:
+            validate_manifest(data_dir)
+            for dataset in manifest.datasets:
+                for release in dataset.releases:
+                    if release.origin == "shipped":
+                        for file in release.files:
+                            verify_file(data_dir, file)
             conn = sqlite3.connect(tmp)
             try:
                 # The temp file is thrown away on failure, so no journal is needed.
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
-                rows = _fill(conn, manifest, data_dir, cache_dir)
+                rows = _fill(conn, manifest, data_dir, cache_dir, apart)
             finally:
                 conn.close()
             _seal(tmp)

@@ -7,6 +7,7 @@ finds nothing to publish) loads no renderer, template engine or PDF library.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,22 +29,27 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'codefolio.render' has no attribute {name!r}")
 
 
+# Format name -> the module and function that render it.
+_RENDERER_NAMES = {
+    "md": ("markdown", "render_markdown"),
+    "txt": ("text", "render_text"),
+    "html": ("html", "render_html"),
+    "pdf": ("pdf", "render_pdf"),
+    "json": ("json", "render_json"),
+}
+
+
 @functools.cache
+def _renderer(fmt: str) -> Renderer:
+    """The renderer of one format, its module imported now (Markdown loads no template)."""
+    module, function = _RENDERER_NAMES[fmt]
+    renderer: Renderer = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return renderer
+
+
 def _renderers() -> dict[str, Renderer]:
     """Format name -> renderer (`RENDERERS`)."""
-    from codefolio.render.html import render_html
-    from codefolio.render.json import render_json
-    from codefolio.render.markdown import render_markdown
-    from codefolio.render.pdf import render_pdf
-    from codefolio.render.text import render_text
-
-    return {
-        "md": render_markdown,
-        "txt": render_text,
-        "html": render_html,
-        "pdf": render_pdf,
-        "json": render_json,
-    }
+    return {fmt: _renderer(fmt) for fmt in FORMATS}
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -62,4 +68,4 @@ def render(publication: Publication, fmt: str, paper: Paper = "letter") -> bytes
         from codefolio.render.pdf import render_pdf
 
         return render_pdf(publication, paper)
-    return _renderers()[fmt](publication)
+    return _renderer(fmt)(publication)

@@ -85,6 +85,8 @@ class DataSetSpec:
     diffs: tuple[Diffed, ...] = ()
     complete: Callable[[list[ReleaseData]], None] | None = None
     """Checks that the files of one imported edition make a whole edition (MUE: three)."""
+    read_apart: bool = False
+    """Its shipped reader is slow (seconds): a store build runs it in a child process."""
 
     def table(self, name: str) -> Table:
         return next(table for table in self.tables if table.name == name)
