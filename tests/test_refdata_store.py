@@ -91,6 +91,10 @@ def test_rebuilt_when_the_icd10_package_changes(
 ) -> None:
     assert open_in(tmp_path).build is not None
     assert open_in(tmp_path).build is None
+    from codefolio.refdata import store
+
+    # An upgrade replaces the package's files (so the store is checked again) and its version.
+    monkeypatch.setattr(store, "_icd10_package_stamp", lambda: "replaced")
     monkeypatch.setattr(parse, "icd10_package_version", lambda: "9.9.9")
     rebuilt = open_in(tmp_path)
     assert rebuilt.build is not None and rebuilt.build.rows["icd10"] > 90_000
