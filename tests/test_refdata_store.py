@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import platformdirs
@@ -84,6 +84,30 @@ def test_rebuilt_when_the_manifest_changes(tmp_path: Path) -> None:
     rebuilt = open_in(cache, data)
     assert rebuilt.build is not None
     assert rebuilt.dataset("hcpcs").title.endswith("(edited)")
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda files: files[0].update(rows="many"), "rows"),
+        (lambda files: files[0].update(checked=True), "checked"),
+    ],
+)
+def test_a_manifest_field_of_the_wrong_type_or_unknown_is_refused_by_a_build(
+    tmp_path: Path, edit: Callable[[list[dict[str, object]]], None], problem: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for child in DATA_DIR.iterdir():
+        if child.is_dir():
+            (data / child.name).symlink_to(child)
+    manifest = json.loads((DATA_DIR / MANIFEST_NAME).read_text(encoding="utf-8"))
+    edit(manifest["datasets"][0]["releases"][0]["files"])
+    (data / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    invalid = f"invalid reference data manifest(.|\n)*{problem}"
+    with pytest.raises(ReferenceDataError, match=invalid):
+        build_store(tmp_path / "cache", data)
+    assert not (tmp_path / "cache" / STORE_NAME).exists()
 
 
 def test_rebuilt_when_the_icd10_package_changes(
