@@ -404,7 +404,7 @@ class _Saver:
             with contextlib.suppress(OSError):  # saved again at the end, or reported then
                 self.manifest.save(self.out_dir)
             took = time.monotonic() - start
-            self.next = start + max(_SAVE_EVERY_SECONDS, 10 * took)
+            self.next = start + max(_SAVE_EVERY_SECONDS, 30 * took)
 
 
 def _remove_stale(out_dir: Path, old: Entry | None, new: Entry, result: CatalogResult) -> None:

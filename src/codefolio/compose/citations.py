@@ -30,6 +30,8 @@ _QUARTER = re.compile(r"(\d{4})q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"\d{4}-\d{2}")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 INPUT_KEY = "input"
+# `Citations.of`: the last publication asked about, with its citations.
+_LAST: list[tuple[Publication, Citations] | None] = [None]
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,17 @@ def build_references(
 class Citations:
     """Reference numbers for a publication's statements, and source lines for its tables."""
 
+    @classmethod
+    def of(cls, publication: Publication) -> Citations:
+        """The publication's citations, made once for all the formats rendered from it in
+        turn (the last publication's are kept; a publication is frozen)."""
+        last = _LAST[0]
+        if last is not None and last[0] is publication:
+            return last[1]
+        citations = cls(publication)
+        _LAST[0] = (publication, citations)
+        return citations
+
     def __init__(self, publication: Publication) -> None:
         self.sources = list(
             dict.fromkeys(
@@ -124,6 +137,7 @@ class Citations:
         self.references = build_references(publication.code, self.sources, datasets)
         self._numbers = {entry.key: entry.number for entry in self.references}
         self._datasets = {entry.id: entry for entry in datasets}
+        self._lines: dict[int, tuple[Table, str | None]] = {}
 
     def numbers(self, sources: Iterable[SourceRef]) -> list[int]:
         """The reference numbers of one statement or table: each once, ascending."""
@@ -139,7 +153,16 @@ class Citations:
     def source_line(self, table: Table) -> str | None:
         """`Source: CMS Medically Unlikely Edits, April 1, 2026 edition, row J1234.`: where
         the table's rows come from, in words (the input record, each data set edition with
-        the rows cited, then the billing rules by title); None for a table citing nothing."""
+        the rows cited, then the billing rules by title); None for a table citing nothing.
+        Each format asks; the line is made once per table."""
+        known = self._lines.get(id(table))
+        if known is not None and known[0] is table:
+            return known[1]
+        line = self._source_line(table)
+        self._lines[id(table)] = (table, line)
+        return line
+
+    def _source_line(self, table: Table) -> str | None:
         refs = list(dict.fromkeys(ref for row in table.rows for ref in row.sources))
         parts = ["the input record"] if any(ref.kind == "input" for ref in refs) else []
         editions: dict[str, list[str]] = {}

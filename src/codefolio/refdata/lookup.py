@@ -8,12 +8,14 @@ quarter) raises `ReferenceDataError`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from codefolio.billing.ndc import format_ndc11
 from codefolio.errors import ReferenceDataError
@@ -55,6 +57,28 @@ _KNOWN_CODES = {
     "taxonomy": "SELECT code FROM taxonomy",
     "icd10": "SELECT replace(code, '.', '') AS code FROM icd10",  # ranked undotted
 }
+# The words of a descriptor, as the pattern of `hcpcs_naming` bounds them.
+_WORD = re.compile(r"\w+")
+_Row = TypeVar("_Row")
+
+
+def _memoized(
+    lookup: Callable[[ReferenceData, str], _Row],
+) -> Callable[[ReferenceData, str], _Row]:
+    """A point lookup asked once per view and code: checking and composing a catalogue ask
+    for the same codes, modifiers and places again and again. The rows are frozen, and a
+    rebuilt store is opened anew (`forget_reference_data`)."""
+
+    @functools.wraps(lookup)
+    def cached(self: ReferenceData, code: str) -> _Row:
+        key = (lookup.__name__, code)
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._memo[key] = lookup(self, code)
+            return found
+
+    return cached
 
 
 class ReferenceData:
@@ -74,6 +98,8 @@ class ReferenceData:
         self._known: dict[str, list[str]] = {}
         self._descriptors: list[tuple[str, str]] = []
         self._naming: dict[str, list[str]] = {}
+        self._words: dict[str, list[int]] = {}
+        self._memo: dict[tuple[str, str], Any] = {}
         self._views: dict[tuple[str, ...], ReferenceData] = {}
         self.manifest = manifest
         self.path = path
@@ -96,7 +122,8 @@ class ReferenceData:
             if view is None:
                 view = ReferenceData.__new__(ReferenceData)
                 view.__dict__.update(self.__dict__)
-                view._known, view._descriptors, view._naming = {}, [], {}
+                view._known, view._descriptors, view._naming, view._words = {}, [], {}, {}
+                view._memo = {}
                 view.as_of = as_of
                 view._editions = dict(zip(self._editions, editions, strict=True))
                 self._views[editions] = view
@@ -168,6 +195,7 @@ class ReferenceData:
 
     # Code sets
 
+    @_memoized
     def hcpcs(self, code: str) -> HcpcsCode | None:
         """The HCPCS Level II procedure row (RECID 3); None for CPT and unknown codes."""
         rows = self._in_edition("hcpcs", "hcpcs", "code = ?", normalize_code(code))
@@ -198,17 +226,33 @@ class ReferenceData:
                         (self._editions["hcpcs"],),
                     ).fetchall()
                 self._descriptors = [(code, text.lower()) for code, text in rows]
+                for index, (_, text) in enumerate(self._descriptors):
+                    for word in set(_WORD.findall(text)):
+                        self._words.setdefault(word, []).append(index)
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
             self._naming[name] = [
-                code for code, text in self._descriptors if name in text and pattern.search(text)
+                code
+                for code, text in self._naming_candidates(name)
+                if name in text and pattern.search(text)
             ]
         return [row for code in self._naming[name] if (row := self.hcpcs(code))]
 
+    def _naming_candidates(self, name: str) -> list[tuple[str, str]]:
+        """The descriptors holding the rarest word of `name`, in code order: a descriptor
+        naming it has every word of the name as a word of its own."""
+        words = set(_WORD.findall(name))
+        if not words:
+            return self._descriptors
+        rarest = min((self._words.get(word, []) for word in words), key=len)
+        return [self._descriptors[index] for index in rarest]
+
+    @_memoized
     def modifier(self, code: str) -> Modifier | None:
         rows = self._in_edition("modifier", "hcpcs", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
         return None if row is None else Modifier.from_store("hcpcs", self._editions["hcpcs"], **row)
 
+    @_memoized
     def pos(self, code: str) -> PlaceOfService | None:
         rows = self._in_edition("pos", "pos", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
@@ -216,11 +260,13 @@ class ReferenceData:
             None if row is None else PlaceOfService.from_store("pos", self._editions["pos"], **row)
         )
 
+    @_memoized
     def taxonomy(self, code: str) -> Taxonomy | None:
         rows = self._in_edition("taxonomy", "nucc", "code = ?", normalize_code(code))
         row = rows[0] if rows else None
         return None if row is None else Taxonomy.from_store("nucc", self._editions["nucc"], **row)
 
+    @_memoized
     def icd10(self, code: str) -> Diagnosis | None:
         """An ICD-10-CM category, subcategory or code (not a chapter or block)."""
         row = self._row("SELECT * FROM icd10 WHERE code = ?", normalize_icd10(code))

@@ -8,7 +8,6 @@ gets an inline SVG bar chart. The template only lays out what the Publication sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
@@ -17,8 +16,8 @@ from markupsafe import Markup
 
 from codefolio.compose.citations import Citations, edition_name
 from codefolio.compose.common import long_date
-from codefolio.compose.model import Chart, Publication, SourceRef
-from codefolio.render.inline import is_segment, is_token, repeats_heading
+from codefolio.compose.model import Chart, Publication, Table
+from codefolio.render.html_sections import SectionWriter, bar_chart
 from codefolio.render.templating import render_template
 
 Paper = Literal["letter", "a4"]
@@ -77,43 +76,29 @@ def chart_view(chart: Chart) -> ChartView:
     )
 
 
-def _source_marks(citations: Citations, shown: bool) -> Callable[[Iterable[SourceRef]], Markup]:
-    """The superscript reference numbers of one statement or table, linked to References
-    (nothing when `shown` is false). Made here, not by a template macro: a page has hundreds."""
-
-    def source_mark(sources: Iterable[SourceRef]) -> Markup:
-        numbers = citations.numbers(sources)
-        if not numbers or not shown:
-            return Markup("")
-        links = ",".join(_MARK.format(number) for number in numbers)
-        return Markup(f'<sup class="src" title="Sources: see References">{links}</sup>')
-
-    return source_mark
-
-
-_MARK = '<a href="#ref-{0}" aria-label="Reference {0}">{0}</a>'
-
-
 def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
     """The page as text; the PDF renderer typesets the same page on `paper`."""
-    citations = Citations(publication)
+    citations = Citations.of(publication)
     # Markers link to the References section; a page without one shows no markers.
     has_references = any(section.id == "references" for section in publication.sections)
     return render_template(
         "publication.html.j2",
         publication=publication,
         has_references=has_references,
-        source_mark=_source_marks(citations, has_references),
-        source_line=citations.source_line,
-        field_sources=citations.grouped(citations.sources),
+        section_html=SectionWriter(citations, has_references, _chart),
+        field_sources={  # as text: escaping a model asks pydantic for `__html__`, slowly
+            number: [str(ref) for ref in refs]
+            for number, refs in citations.grouped(citations.sources).items()
+        },
         edition_name=edition_name,
         long_date=long_date,
-        is_segment=is_segment,
-        is_token=is_token,
-        repeats_heading=repeats_heading,
-        chart_view=chart_view,
         paper=PAPER_SIZES[paper],
     )
+
+
+def _chart(table: Table, chart_id: str) -> Markup:
+    assert table.chart is not None
+    return bar_chart(chart_view(table.chart), chart_id, table.caption)
 
 
 def render_html(publication: Publication) -> bytes:

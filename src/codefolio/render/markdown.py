@@ -14,6 +14,8 @@ _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
 # At the start of a line these make headings, quotes, lists or rules.
 _ORDERED_MARKER = re.compile(r"\d{1,9}[.)](?=\s|$)")
+# The only characters `_needs_escape` may escape: every other one is left as it is.
+_MAYBE_MARKUP = re.compile(r"[*~_\\<&|`\[]")
 
 
 def md_escape(text: str, *, cell: bool = False) -> str:
@@ -26,14 +28,14 @@ def md_escape(text: str, *, cell: bool = False) -> str:
     escaped too.
     """
     text = " ".join(text.split())
-    out = []
-    for index, char in enumerate(text):
+
+    def escape(match: re.Match[str]) -> str:
+        index, char = match.start(), match[0]
         before = text[index - 1] if index else ""
-        after = text[index + 1] if index + 1 < len(text) else ""
-        if _needs_escape(char, before, after, text, index, cell):
-            out.append("\\")
-        out.append(char)
-    escaped = "".join(out)
+        after = text[index + 1 : index + 2]
+        return f"\\{char}" if _needs_escape(char, before, after, text, index, cell) else char
+
+    escaped = _MAYBE_MARKUP.sub(escape, text)
     if not cell:
         escaped = _escape_line_start(escaped)
     return escaped
@@ -70,7 +72,7 @@ def md_cell(text: str) -> str:
 
 
 def render_markdown(publication: Publication) -> bytes:
-    citations = Citations(publication)
+    citations = Citations.of(publication)
     lines = [f"# {md_escape(publication.title)}", ""]
     for section in publication.sections:
         _section(section, 2, lines, citations)

@@ -20,7 +20,7 @@ _UNDERLINES = {1: "=", 2: "-"}
 
 
 def render_text(publication: Publication) -> bytes:
-    citations = Citations(publication)
+    citations = Citations.of(publication)
     lines = _title_block(publication)
     for number, section in enumerate(publication.sections, start=1):
         lines += _section(section, [number], citations)
