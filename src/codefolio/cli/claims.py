@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from codefolio.cli.output import err, fail, open_store, out, warn
@@ -143,6 +142,8 @@ def check(
 
     Example: `codefolio claims check lines.parquet --fail-on deny -o findings -f csv,html`
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from codefolio.claims.output import parse_output_formats, rule_counts, write_outputs
     from codefolio.claims.run import check_claims, require_clean_inputs
 

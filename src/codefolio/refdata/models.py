@@ -39,6 +39,18 @@ _FROM_STORE: dict[str, Callable[[Any], Any]] = {
 }
 
 
+_CONVERSIONS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _conversions(row: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """The fields of a row type that the store holds as text, each with its conversion."""
+    found = _CONVERSIONS.get(row)
+    if found is None:
+        fields = [f for f in dataclasses.fields(row) if str(f.type) in _FROM_STORE]
+        found = _CONVERSIONS[row] = tuple((f.name, _FROM_STORE[str(f.type)]) for f in fields)
+    return found
+
+
 @dataclass(frozen=True)
 class ReferenceRow:
     """Common shape of every lookup result: the data set id, its edition, and a citation."""
@@ -51,11 +63,10 @@ class ReferenceRow:
     @classmethod
     def from_store(cls, dataset: str, edition: str, **values: Any) -> Self:
         """The row from a store row's values (unknown or missing columns raise TypeError)."""
-        for field in dataclasses.fields(cls):
-            convert = _FROM_STORE.get(str(field.type))
-            value = values.get(field.name)
-            if convert is not None and value is not None and not isinstance(value, date):
-                values[field.name] = convert(value)
+        for name, convert in _conversions(cls):
+            value = values.get(name)
+            if value is not None and not isinstance(value, date):
+                values[name] = convert(value)
         return cls(dataset=dataset, edition=edition, **values)
 
     def key(self) -> str:
