@@ -67,6 +67,9 @@ class DuckDBEngine:
         self.conn.execute(f"SET temp_directory = {_literal(self._spill)}")
         # DuckDB would draw its own progress bar on stdout, into the findings table.
         self.conn.execute("SET enable_progress_bar = false")
+        # No result depends on the order rows were read in (findings are sorted after), and
+        # keeping it would hold back DuckDB's parallel writes of the claim lines table.
+        self.conn.execute("SET preserve_insertion_order = false")
 
     def read_extract(self, view: str, path: Path, kind: Kind) -> Extract:
         literal = _literal(str(path))
