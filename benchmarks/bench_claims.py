@@ -5,8 +5,8 @@ DuckDB in a child process so its peak memory is its own (DuckDB's memory limit 1
 fewer lines on Spark local beside DuckDB on the same lines;
 then 837 validation and parsing throughput. Targets on a 2-core machine: 10 million lines
 on DuckDB under 30 s and under 2 GB. `BENCH_CLAIMS_LINES` changes the line count,
-`BENCH_CLAIMS_SPARK_LINES` Spark's (1 million by default: Spark local takes minutes per
-million lines on 2 cores) and `BENCH_CLAIMS_SPARK=0` skips Spark.
+`BENCH_CLAIMS_SPARK_LINES` Spark's (1 million by default: Spark local on 2 cores takes
+about 2 minutes for 1 million lines, 5 for 10 million) and `BENCH_CLAIMS_SPARK=0` skips Spark.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from codefolio.refdata import open_reference_data  # noqa: E402
 from tests.test_claims_x12 import HEADER_837P, ISA  # noqa: E402
 
 LINES = int(os.environ.get("BENCH_CLAIMS_LINES", "10000000"))
-# Spark local on 2 cores takes minutes per million lines, so it gets fewer by default.
+# Spark local on 2 cores takes minutes, so it gets fewer lines by default.
 SPARK_LINES = int(os.environ.get("BENCH_CLAIMS_SPARK_LINES", "1000000"))
 SPARK = os.environ.get("BENCH_CLAIMS_SPARK", "1") != "0"
 DUCKDB_TARGET_S = 30.0
