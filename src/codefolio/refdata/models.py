@@ -51,11 +51,10 @@ class ReferenceRow:
     @classmethod
     def from_store(cls, dataset: str, edition: str, **values: Any) -> Self:
         """The row from a store row's values (unknown or missing columns raise TypeError)."""
-        for field in dataclasses.fields(cls):
-            convert = _FROM_STORE.get(str(field.type))
-            value = values.get(field.name)
-            if convert is not None and value is not None and not isinstance(value, date):
-                values[field.name] = convert(value)
+        for name, convert in _conversions(cls):
+            value = values.get(name)
+            if value is not None and not isinstance(value, date):
+                values[name] = convert(value)
         return cls(dataset=dataset, edition=edition, **values)
 
     def key(self) -> str:
@@ -64,13 +63,35 @@ class ReferenceRow:
 
     def source(self, field: str) -> str:
         """`<dataset>@<edition>:<key>.<field>`; raises for a field the model does not have."""
-        names = [item.name for item in dataclasses.fields(self)]
+        names = _field_names(type(self))
         if field not in names:
             fields = ", ".join(names)
             raise ReferenceDataError(
                 f"{type(self).__name__} has no field {field!r} to cite (fields: {fields})"
             )
         return f"{self.dataset}@{self.edition}:{self.key()}.{field}"
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_CONVERSIONS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _field_names(row: type[ReferenceRow]) -> tuple[str, ...]:
+    """A row type's field names, worked out once: a publication cites hundreds of fields."""
+    if row not in _FIELD_NAMES:
+        _FIELD_NAMES[row] = tuple(item.name for item in dataclasses.fields(row))
+    return _FIELD_NAMES[row]
+
+
+def _conversions(row: type[ReferenceRow]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """The fields of a row type stored as text, with what turns the text into the value."""
+    if row not in _CONVERSIONS:
+        _CONVERSIONS[row] = tuple(
+            (field.name, convert)
+            for field in dataclasses.fields(row)
+            if (convert := _FROM_STORE.get(str(field.type))) is not None
+        )
+    return _CONVERSIONS[row]
 
 
 @dataclass(frozen=True)
