@@ -33,12 +33,22 @@ def published_lines(code: str, form: str) -> tuple[str, ...]:
     return tuple(segments(publish(example_data(code)), section, caption))
 
 
+MEMBER = "1EG4TE5MK73"
+"""The subscriber's member id in the headers (never to appear in any output)."""
+
+
 def claim_837(
-    code: str, form: str, edit: Callable[[list[str]], list[str]] = list, claim_id: str = ""
+    code: str,
+    form: str,
+    edit: Callable[[list[str]], list[str]] = list,
+    claim_id: str = "",
+    member: str = MEMBER,
 ) -> str:
-    """A pyx12-valid interchange of the publication's lines, edited by `edit`."""
+    """A pyx12-valid interchange of the publication's lines, edited by `edit`, for the
+    subscriber `member`."""
     version, header, _section, _caption = FORMS[form]
     text = interchange(version, header, edit(list(published_lines(code, form))))
+    text = text.replace(f"*MI*{MEMBER}~", f"*MI*{member}~")
     return text.replace("CLM*PATIENT1*", f"CLM*{claim_id or code + form}*")
 
 

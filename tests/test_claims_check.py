@@ -33,7 +33,9 @@ def run(paths: list[Path], reference: Mapping[str, Path]) -> CheckResult:
 def test_worked_example_lines_check_clean_as_837_and_csv(
     tmp_path: Path, reference: Mapping[str, Path]
 ) -> None:
-    texts = [claim_837(code, form) for code, form in PUBLISHED]
+    # Each claim a beneficiary of its own: one beneficiary's two chemotherapy claims of a
+    # day would be above the MUE of 96413 together (MAI 3 sums across claims).
+    texts = [claim_837(code, form, member=f"M{code}{form}") for code, form in PUBLISHED]
     files = []
     for index, text in enumerate(texts):
         files.append(tmp_path / f"{index}.837")
@@ -88,10 +90,10 @@ def variant_rules(
     tmp_path_factory: pytest.TempPathFactory, reference: Mapping[str, Path]
 ) -> dict[str, list[set[str]]]:
     """Each 837 variant's rules broken, checked as 837 files and as one CSV, all variants in
-    one run (claims are checked apart, so one run is as good as one each)."""
+    one run (each claim a beneficiary of its own, so one run is as good as one each)."""
     folder = tmp_path_factory.mktemp("variants")
     texts = {
-        name: claim_837(code, "837P", edit, claim_id=f"V{index}")
+        name: claim_837(code, "837P", edit, claim_id=f"V{index}", member=f"M{index}")
         for index, (name, code, edit, _rule) in enumerate(X12_VARIANTS)
     }
     files = []
@@ -159,9 +161,10 @@ CSV_VARIANTS = [
 def extract_rules(
     tmp_path_factory: pytest.TempPathFactory, reference: Mapping[str, Path]
 ) -> dict[str, set[str]]:
-    """Each extract variant's rules broken, all variants in one CSV and one run."""
+    """Each extract variant's rules broken, all variants in one CSV and one run (each claim
+    a beneficiary of its own)."""
     rows = [
-        {**row, "claim_id": f"E{index}"}
+        {**row, "claim_id": f"E{index}", "patient_key": f"P{index}"}
         for index, (_name, code, form, change, _rule) in enumerate(CSV_VARIANTS)
         for row in _edit_rows(code, form, change)
     ]
@@ -201,7 +204,8 @@ def test_mai_3_denies_every_line_of_the_code_on_the_date(
     findings = run([x12], reference).findings
     assert [(f.line, f.severity) for f in findings] == [(3, "deny"), (5, "deny")]
     assert findings[0].message == (
-        "10 units of 96415 on 2026-11-26 are above the MUE of 8 (MAI 3, date of service edit: "
+        "10 units of 96415 on 2026-11-26 are above the MUE of 8 (MAI 3, date of service edit "
+        "summed over the beneficiary's claims: "
         "every line of the code is denied)"
     )
 

@@ -25,7 +25,7 @@ def test_findings_in_every_format_and_fail_on(tmp_path: Path) -> None:
     x12 = tmp_path / "a.837"
     x12.write_text(claim_837("J9306", "837P", swap("HC:J9306:JZ", "HC:J9306:JZ:59")))
     clean = tmp_path / "b.837"
-    clean.write_text(claim_837("J9355", "837P"))
+    clean.write_text(claim_837("J9355", "837P", member="2EG4TE5MK74"))  # another beneficiary
     out = tmp_path / "out"
     args = [str(x12), str(clean), "--records", str(EXAMPLES), "-o", str(out)]
     code, stdout, _ = run(*args, "-f", "csv,json,parquet,html", "--fail-on", "return")

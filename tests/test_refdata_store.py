@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import platformdirs
@@ -86,11 +86,39 @@ def test_rebuilt_when_the_manifest_changes(tmp_path: Path) -> None:
     assert rebuilt.dataset("hcpcs").title.endswith("(edited)")
 
 
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda files: files[0].update(rows="many"), "rows"),
+        (lambda files: files[0].update(checked=True), "checked"),
+    ],
+)
+def test_a_manifest_field_of_the_wrong_type_or_unknown_is_refused_by_a_build(
+    tmp_path: Path, edit: Callable[[list[dict[str, object]]], None], problem: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for child in DATA_DIR.iterdir():
+        if child.is_dir():
+            (data / child.name).symlink_to(child)
+    manifest = json.loads((DATA_DIR / MANIFEST_NAME).read_text(encoding="utf-8"))
+    edit(manifest["datasets"][0]["releases"][0]["files"])
+    (data / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    invalid = f"invalid reference data manifest(.|\n)*{problem}"
+    with pytest.raises(ReferenceDataError, match=invalid):
+        build_store(tmp_path / "cache", data)
+    assert not (tmp_path / "cache" / STORE_NAME).exists()
+
+
 def test_rebuilt_when_the_icd10_package_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert open_in(tmp_path).build is not None
     assert open_in(tmp_path).build is None
+    from codefolio.refdata import store
+
+    # An upgrade replaces the package's files (so the store is checked again) and its version.
+    monkeypatch.setattr(store, "_icd10_package_stamp", lambda: "replaced")
     monkeypatch.setattr(parse, "icd10_package_version", lambda: "9.9.9")
     rebuilt = open_in(tmp_path)
     assert rebuilt.build is not None and rebuilt.build.rows["icd10"] > 90_000

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from codefolio.claims.columns import DIAGNOSIS_COLUMNS, MODIFIER_COLUMNS
+from codefolio.claims.columns import MAX_DIAGNOSES, MODIFIER_COLUMNS, diagnosis_sql
 
 FINDING_COLUMNS: Final = ("claim_id", "line", "code", "rule_id", "severity", "message", "fix")
 SEVERITIES: Final = ("deny", "return", "review")
@@ -43,32 +43,89 @@ _DAY = (
     "AND g.service_date = l.service_date"
 )
 _OUT = "l.claim_id, l.line, l.code, l.service_date, l.filing_indicator"
+# Whose units a MUE date-of-service edit sums: the beneficiary's where the line has a
+# `patient_key`, else the claim's (`by_claim` keeps the two apart).
+_WHO = "COALESCE({x}.patient_key, {x}.claim_id)"
 
-# Helper views: one row per modifier and per diagnosis of a line.
+
+def edition(dataset: str, alias: str, of: str = "l") -> str:
+    """Join the edition of `dataset` in force on the date of service of `of`'s row."""
+    return (
+        f"JOIN dos AS {alias} ON {alias}.service_date = {of}.service_date "
+        f"AND {alias}.dataset = '{dataset}'"
+    )
+
+
+# Helper views, in the order they are made (each may read the ones before it).
 VIEWS: Final = {
+    # Each date of service of the claims and the edition of each data set in force on it,
+    # so that lines join their edition by equality.
+    "dos": f"""
+SELECT d.service_date, e.dataset, e.edition, e.valid_from
+FROM (SELECT DISTINCT service_date FROM lines) AS d JOIN ref_editions AS e
+  ON d.service_date >= COALESCE(e.valid_from, DATE '0001-01-01')
+  AND d.service_date <= COALESCE(e.valid_until, {_FAR})""",
     "line_modifiers": " UNION ALL ".join(
         f"SELECT {_OUT}, {column} AS modifier FROM lines AS l WHERE {column} IS NOT NULL"
         for column in MODIFIER_COLUMNS
     ),
+    # Each distinct diagnosis list of the claims with each of its codes (a list is read
+    # once, however many lines carry it).
+    "diagnosis_lists": "SELECT DISTINCT diagnosis_codes AS codes FROM lines "
+    "WHERE diagnosis_codes IS NOT NULL",
     "line_diagnoses": " UNION ALL ".join(
-        f"SELECT {_OUT}, {column} AS diagnosis FROM lines AS l WHERE {column} IS NOT NULL"
-        for column in DIAGNOSIS_COLUMNS
+        f"SELECT s.codes, {diagnosis_sql('s.codes', n)} AS diagnosis FROM diagnosis_lists AS s"
+        for n in range(1, MAX_DIAGNOSES + 1)
     ),
-    # Per claim, code and date of service of a single-dose drug or of a line with JW or JZ:
-    # which of those modifiers its lines carry (other days need no wastage check).
+    # Each code and date of service of the claims (a few hundred thousand at most, however
+    # many lines), with its MUE by setting in the edition in force on the date.
+    "code_dates": "SELECT DISTINCT code, service_date FROM lines",
+    "mue_limits": f"""
+SELECT k.code, k.service_date, m.setting, m.mue, m.mai
+FROM code_dates AS k {edition("mue", "v", "k")}
+JOIN ref_mue AS m ON m.edition = v.edition AND m.code = k.code""",
+    # Drug codes and any code some line bills with JW or JZ; per claim, code and date of
+    # service of those: which of the two modifiers its lines carry.
+    "wastage_codes": "SELECT code FROM ref_drug UNION SELECT DISTINCT x.code "
+    "FROM line_modifiers AS x WHERE x.modifier IN ('JW', 'JZ')",
     "drug_days": f"""
 SELECT l.claim_id, l.code, l.service_date,
   MAX(CASE WHEN {has("JW")} THEN 1 ELSE 0 END) AS with_jw,
   MAX(CASE WHEN {has("JZ")} THEN 1 ELSE 0 END) AS with_jz,
   MAX(CASE WHEN {has("JW")} THEN 0 ELSE 1 END) AS administered
-FROM lines AS l JOIN (
-  SELECT DISTINCT x.claim_id, x.code, x.service_date FROM lines AS x
-  LEFT JOIN ref_drug AS d ON d.code = x.code
-  WHERE COALESCE(d.single_dose, FALSE) OR {has("JW", "x")} OR {has("JZ", "x")}
-) AS k ON k.claim_id = l.claim_id AND k.code = l.code AND k.service_date = l.service_date
+FROM lines AS l JOIN wastage_codes AS k ON k.code = l.code
 GROUP BY l.claim_id, l.code, l.service_date""",
+    # Per claim and date of service: whether an administration code is billed, and which
+    # add-on primaries (as bits, see `ref_day_codes`).
+    "claim_days": """
+SELECT l.claim_id, l.service_date, MAX(CASE WHEN r.admin THEN 1 ELSE 0 END) AS with_admin,
+  BIT_OR(r.bit) AS primaries
+FROM lines AS l JOIN ref_day_codes AS r ON r.code = l.code
+GROUP BY l.claim_id, l.service_date""",
+    # Units of a MAI 2 or 3 code per beneficiary (by `patient_key`) or, without a key, per
+    # claim, setting, code and date of service, where they are above that date's MUE.
+    "mue_days": f"""
+SELECT d.who, d.by_claim, d.claim_type, d.code, d.service_date, d.day_units, m.mue, m.mai
+FROM (
+  SELECT {_WHO.format(x="l")} AS who, l.patient_key IS NULL AS by_claim, l.claim_type, l.code,
+    l.service_date, SUM(l.units) AS day_units
+  FROM lines AS l
+  WHERE l.code IN (SELECT code FROM mue_limits WHERE mai IN (2, 3))
+  GROUP BY {_WHO.format(x="l")}, l.patient_key IS NULL, l.claim_type, l.code, l.service_date
+) AS d JOIN mue_limits AS m ON m.code = d.code AND m.service_date = d.service_date
+  AND m.setting = {_SETTING.format(x="d")} AND m.mai IN (2, 3)
+WHERE d.day_units > m.mue""",
 }
-MATERIALISED: Final = ("drug_days",)
+MATERIALISED: Final = (
+    "dos",
+    "diagnosis_lists",
+    "code_dates",
+    "mue_limits",
+    "mue_days",
+    "wastage_codes",
+    "drug_days",
+    "claim_days",
+)
 """Views read by several checks, computed once."""
 
 
@@ -82,33 +139,39 @@ CHECKS: Final[tuple[Check, ...]] = (
     Check(
         "code",
         f"""
-SELECT {_OUT}, 'code-valid-on-date' AS rule_id, 'deny' AS severity,
-  CASE WHEN h.code IS NOT NULL THEN 'code ' || l.code || ' is not in force on '
-         || CAST(l.service_date AS VARCHAR) || ' (HCPCS file: '
-         || COALESCE(CAST(h.valid_from AS VARCHAR), '?') || ' to '
-         || COALESCE(CAST(h.valid_until AS VARCHAR), 'now') || ')'
-       WHEN REGEXP_MATCHES(l.code, '^[A-V][0-9]{{4}}$')
-         THEN 'code ' || l.code || ' is not in the HCPCS file'
-       ELSE 'code ' || l.code || ' is neither a HCPCS Level II nor a CPT code' END AS message,
+SELECT {_OUT}, 'code-valid-on-date' AS rule_id, 'deny' AS severity, b.message,
   'bill the code in force on the date of service' AS fix
-FROM lines AS l LEFT JOIN ref_hcpcs AS h ON h.code = l.code
-WHERE (REGEXP_MATCHES(l.code, '^[A-V][0-9]{{4}}$') AND (h.code IS NULL
-        OR l.service_date < COALESCE(h.valid_from, DATE '0001-01-01')
-        OR l.service_date > COALESCE(h.valid_until, {_FAR})))
-   OR NOT (REGEXP_MATCHES(l.code, '^[A-V][0-9]{{4}}$')
-        OR REGEXP_MATCHES(l.code, '^[0-9]{{4}}[0-9FTU]$'))""",
+FROM lines AS l JOIN (
+  SELECT k.code, k.service_date,
+    CASE WHEN h.code IS NOT NULL THEN 'code ' || k.code || ' is not in force on '
+           || CAST(k.service_date AS VARCHAR) || ' (HCPCS file ' || v.edition || ': '
+           || COALESCE(CAST(h.valid_from AS VARCHAR), '?') || ' to '
+           || COALESCE(CAST(h.valid_until AS VARCHAR), 'now') || ')'
+         WHEN REGEXP_MATCHES(k.code, '^[A-V][0-9]{{4}}$')
+           THEN 'code ' || k.code || ' is not in the HCPCS file ' || v.edition
+         ELSE 'code ' || k.code || ' is neither a HCPCS Level II nor a CPT code' END AS message
+  FROM code_dates AS k {edition("hcpcs", "v", "k")}
+  LEFT JOIN ref_hcpcs AS h ON h.edition = v.edition AND h.code = k.code
+  WHERE (REGEXP_MATCHES(k.code, '^[A-V][0-9]{{4}}$') AND (h.code IS NULL
+          OR k.service_date < COALESCE(h.valid_from, DATE '0001-01-01')
+          OR k.service_date > COALESCE(h.valid_until, {_FAR})))
+     OR NOT (REGEXP_MATCHES(k.code, '^[A-V][0-9]{{4}}$')
+          OR REGEXP_MATCHES(k.code, '^[0-9]{{4}}[0-9FTU]$'))
+) AS b ON b.code = l.code AND b.service_date = l.service_date""",
     ),
     Check(
         "modifier",
         f"""
 SELECT {_OUT}, 'code-valid-on-date' AS rule_id, 'return' AS severity,
-  CASE WHEN d.code IS NULL THEN 'modifier ' || l.modifier || ' is not a HCPCS modifier'
+  CASE WHEN d.code IS NULL THEN 'modifier ' || l.modifier
+         || ' is not in the HCPCS modifier file ' || v.edition
        WHEN l.service_date > COALESCE(d.valid_until, {_FAR}) THEN 'modifier ' || l.modifier
          || ' was terminated on ' || CAST(d.valid_until AS VARCHAR)
        ELSE 'modifier ' || l.modifier || ' is in force only from '
          || CAST(d.valid_from AS VARCHAR) END AS message,
   'remove modifier ' || l.modifier || ' or use the one in force on the date of service' AS fix
-FROM line_modifiers AS l LEFT JOIN ref_modifier AS d ON d.code = l.modifier
+FROM line_modifiers AS l {edition("modifier", "v")}
+LEFT JOIN ref_modifier AS d ON d.edition = v.edition AND d.code = l.modifier
 WHERE NOT REGEXP_MATCHES(l.modifier, '^[0-9]{{2}}$') AND (d.code IS NULL
    OR l.service_date > COALESCE(d.valid_until, {_FAR})
    OR l.service_date < COALESCE(d.valid_from, DATE '0001-01-01'))""",
@@ -122,24 +185,23 @@ SELECT {_OUT}, 'mue-mai-' || CAST(l.mai AS VARCHAR) AS rule_id, 'deny' AS severi
        ELSE {num("l.day_units")} || ' units of ' || l.code || ' on '
          || CAST(l.service_date AS VARCHAR) || ' are above the MUE of '
          || CAST(l.mue AS VARCHAR) || ' (MAI ' || CAST(l.mai AS VARCHAR)
-         || ', date of service edit: every line of the code is denied)' END AS message,
+         || ', date of service edit summed over '
+         || CASE WHEN l.across_claims THEN 'the beneficiary''s claims' ELSE 'the claim' END
+         || ': every line of the code is denied)' END AS message,
   'bill at most ' || CAST(l.mue AS VARCHAR) || ' units of ' || l.code
     || ' for the date of service' AS fix
 FROM (
-  SELECT x.*, m.mue, m.mai, x.units AS day_units
-  FROM lines AS x JOIN ref_mue AS m ON m.code = x.code AND m.mai = 1 AND x.units > m.mue
-    AND m.setting = {_SETTING.format(x="x")}
+  SELECT {_OUT.replace("l.", "x.")}, x.units, m.mue, m.mai, x.units AS day_units,
+    FALSE AS across_claims
+  FROM lines AS x JOIN mue_limits AS m ON m.code = x.code AND m.service_date = x.service_date
+    AND m.setting = {_SETTING.format(x="x")} AND m.mai = 1
+  WHERE x.units > m.mue
   UNION ALL
-  SELECT x.*, d.mue, d.mai, d.day_units
-  FROM lines AS x JOIN (
-    SELECT y.claim_id, y.code, y.service_date, y.claim_type, m.mue, m.mai,
-      SUM(y.units) AS day_units
-    FROM lines AS y JOIN ref_mue AS m ON m.code = y.code AND m.mai IN (2, 3)
-      AND m.setting = {_SETTING.format(x="y")}
-    GROUP BY y.claim_id, y.code, y.service_date, y.claim_type, m.mue, m.mai
-    HAVING SUM(y.units) > m.mue
-  ) AS d ON d.claim_id = x.claim_id AND d.code = x.code AND d.service_date = x.service_date
-    AND d.claim_type = x.claim_type
+  SELECT {_OUT.replace("l.", "x.")}, x.units, d.mue, d.mai, d.day_units,
+    NOT d.by_claim AS across_claims
+  FROM lines AS x JOIN mue_days AS d ON d.who = {_WHO.format(x="x")}
+    AND d.by_claim = (x.patient_key IS NULL) AND d.claim_type = x.claim_type
+    AND d.code = x.code AND d.service_date = x.service_date
 ) AS l""",
     ),
     Check(
@@ -208,12 +270,11 @@ SELECT {_OUT}, 'ndc-crosswalk' AS rule_id,
   'report an NDC of the drug billed, or the code of the NDC given' AS fix
 FROM (SELECT x.*, f.ndc11 FROM lines AS x JOIN ndc_forms AS f ON f.raw = x.ndc
       WHERE f.ndc11 IS NOT NULL) AS l
-JOIN (SELECT DISTINCT valid_from, valid_until FROM ref_crosswalk) AS e
-  ON l.service_date >= e.valid_from AND l.service_date <= COALESCE(e.valid_until, {_FAR})
-LEFT JOIN ref_crosswalk AS c ON c.valid_from = e.valid_from AND c.ndc11 = l.ndc11
+{edition("crosswalk", "e")}
+LEFT JOIN ref_crosswalk AS c ON c.edition = e.edition AND c.ndc11 = l.ndc11
   AND c.hcpcs_code = l.code
-LEFT JOIN (SELECT valid_from, ndc11, MIN(hcpcs_code) AS other FROM ref_crosswalk
-           GROUP BY valid_from, ndc11) AS o ON o.valid_from = e.valid_from AND o.ndc11 = l.ndc11
+LEFT JOIN (SELECT edition, ndc11, MIN(hcpcs_code) AS other FROM ref_crosswalk
+           GROUP BY edition, ndc11) AS o ON o.edition = e.edition AND o.ndc11 = l.ndc11
 WHERE c.ndc11 IS NULL""",
     ),
     Check(
@@ -238,11 +299,9 @@ SELECT {_OUT}, a.rule_id AS rule_id, 'deny' AS severity,
   'add-on code ' || l.code || ' without its primary code on '
     || CAST(l.service_date AS VARCHAR) AS message,
   'bill the primary service the add-on code goes with, on the same date' AS fix
-FROM lines AS l JOIN (SELECT DISTINCT add_on, rule_id FROM ref_add_on) AS a ON a.add_on = l.code
-LEFT JOIN (SELECT DISTINCT p.claim_id, p.service_date, r.add_on FROM lines AS p
-           JOIN ref_add_on AS r ON r.primary_code = p.code) AS p
-  ON p.claim_id = l.claim_id AND p.service_date = l.service_date AND p.add_on = l.code
-WHERE p.add_on IS NULL""",
+FROM lines AS l JOIN ref_add_on AS a ON a.add_on = l.code
+LEFT JOIN claim_days AS d ON d.claim_id = l.claim_id AND d.service_date = l.service_date
+WHERE COALESCE(d.primaries & a.primaries, 0) = 0""",
     ),
     Check(
         "drug-modifier",
@@ -267,11 +326,14 @@ WHERE l.claim_type = 'institutional' AND l.pos = '19' AND NOT ({has("PO")} OR {h
         "diagnosis",
         f"""
 SELECT {_OUT}, 'icd10-valid-billable' AS rule_id, 'return' AS severity,
-  CASE WHEN i.code IS NULL THEN 'diagnosis ' || l.diagnosis || ' is not an ICD-10-CM code'
-       ELSE 'diagnosis ' || l.diagnosis || ' is a category, not a billable code' END AS message,
+  CASE WHEN i.code IS NULL THEN 'diagnosis ' || i.diagnosis || ' is not an ICD-10-CM code'
+       ELSE 'diagnosis ' || i.diagnosis || ' is a category, not a billable code' END AS message,
   'report the billable ICD-10-CM code to its full number of characters' AS fix
-FROM line_diagnoses AS l LEFT JOIN ref_icd10 AS i ON i.code = l.diagnosis
-WHERE i.code IS NULL OR NOT i.billable""",
+FROM lines AS l JOIN (
+  SELECT d.codes, d.diagnosis, i.code FROM line_diagnoses AS d
+  LEFT JOIN ref_icd10 AS i ON i.code = d.diagnosis
+  WHERE d.diagnosis IS NOT NULL AND (i.code IS NULL OR NOT i.billable)
+) AS i ON i.codes = l.diagnosis_codes""",
     ),
     Check(
         "administration",
@@ -281,10 +343,8 @@ SELECT {_OUT}, 'drug-supply-separate' AS rule_id, 'review' AS severity,
     || CAST(l.service_date AS VARCHAR) AS message,
   'bill the administration service with the drug, or confirm it was billed apart' AS fix
 FROM lines AS l JOIN ref_drug AS d ON d.code = l.code AND d.administered
-LEFT JOIN (SELECT DISTINCT a.claim_id, a.service_date FROM lines AS a
-           JOIN ref_admin AS r ON r.code = a.code) AS a
-  ON a.claim_id = l.claim_id AND a.service_date = l.service_date
-WHERE a.claim_id IS NULL""",
+LEFT JOIN claim_days AS a ON a.claim_id = l.claim_id AND a.service_date = l.service_date
+WHERE COALESCE(a.with_admin, 0) = 0""",
     ),
 )
 

@@ -1,7 +1,9 @@
 """The claim-line column set every input is read into, and the one SQL that reads an
-extract's text columns into it (DuckDB dialect; the Spark engine runs it transpiled).
+extract's columns into it (DuckDB dialect; the Spark engine runs it transpiled).
 
-Patient names, member ids and addresses have no column: they are never read.
+Patient names, member ids and addresses have no column: they are never read. The optional
+`patient_key` is an opaque grouping key (an 837 member id is salted and hashed at parse),
+used only to sum MUE units across a beneficiary's claims and never output.
 """
 
 from __future__ import annotations
@@ -31,32 +33,37 @@ EXTRACT_COLUMNS: Final = (
     "rendering_taxonomy",
     "charge",
     "filing_indicator",
+    "patient_key",
 )
 REQUIRED_COLUMNS: Final = ("claim_id", "line", "claim_type", "service_date", "code", "units")
 MODIFIER_COLUMNS: Final = ("modifier1", "modifier2", "modifier3", "modifier4")
-DIAGNOSIS_COLUMNS: Final = ("diagnosis1", "diagnosis2", "diagnosis3", "diagnosis4")
+MAX_DIAGNOSES: Final = 4
 
 
-def _text(column: str) -> str:
-    return f"NULLIF(UPPER(TRIM(r.{column})), '')"
+def diagnosis_sql(codes: str, n: int) -> str:
+    """The `n`th ICD-10-CM code of a `diagnosis_codes` text, without its dot."""
+    return f"NULLIF(REPLACE(TRIM(SPLIT_PART({codes}, ';', {n})), '.', ''), '')"
 
 
-def canonical_sql(present: set[str]) -> str:
-    """SELECT of the canonical line columns from view `raw` (text columns named as the
-    extract's, plus `_row`), with `problem` naming the first field that cannot be read;
-    columns the extract lacks are NULL."""
+def canonical_sql(present: set[str], typed: frozenset[str] = frozenset()) -> str:
+    """SELECT of the canonical line columns from view `raw` (the extract's columns, plus
+    `_row`), with `problem` naming the first field that cannot be read; columns the
+    extract lacks are NULL. Columns in `typed` hold typed values (Parquet numbers, dates),
+    cast directly instead of through text cleanup. Only what the checks read is kept."""
 
     def col(name: str) -> str:
-        return _text(name) if name in present else "CAST(NULL AS VARCHAR)"
+        if name not in present:
+            return "CAST(NULL AS VARCHAR)"
+        if name in typed:
+            return f"CAST(r.{name} AS VARCHAR)"
+        return f"NULLIF(UPPER(TRIM(r.{name})), '')"
+
+    def cast(name: str, kind: str) -> str:
+        return f"TRY_CAST({f'r.{name}' if name in typed else col(name)} AS {kind})"
 
     def number(name: str) -> str:
-        return f"TRY_CAST({col(name)} AS DOUBLE)"
+        return cast(name, "DOUBLE")
 
-    diagnoses = [
-        f"NULLIF(REPLACE(TRIM(SPLIT_PART({col('diagnosis_codes')}, ';', {n})), '.', ''), '') "
-        f"AS diagnosis{n}"
-        for n in range(1, 5)
-    ]
     claim_type = (
         f"CASE {col('claim_type')} WHEN 'P' THEN 'professional' WHEN 'PROFESSIONAL' THEN "
         "'professional' WHEN 'I' THEN 'institutional' WHEN 'INSTITUTIONAL' THEN "
@@ -64,9 +71,9 @@ def canonical_sql(present: set[str]) -> str:
     )
     checks = [
         (f"{col('claim_id')} IS NULL", "claim_id is empty"),
-        (f"TRY_CAST({col('line')} AS INTEGER) IS NULL", "line is not a whole number"),
+        (f"{cast('line', 'INTEGER')} IS NULL", "line is not a whole number"),
         (f"{claim_type} IS NULL", "claim_type is not professional or institutional (P or I)"),
-        (f"TRY_CAST({col('service_date')} AS DATE) IS NULL", "service_date is not YYYY-MM-DD"),
+        (f"{cast('service_date', 'DATE')} IS NULL", "service_date is not YYYY-MM-DD"),
         (f"{col('code')} IS NULL", "code is empty"),
         (f"{number('units')} IS NULL", "units is not a number"),
         (
@@ -81,21 +88,18 @@ def canonical_sql(present: set[str]) -> str:
     r._row AS _row,
     CASE {problem} ELSE NULL END AS problem,
     {col("claim_id")} AS claim_id,
-    TRY_CAST({col("line")} AS INTEGER) AS line,
+    {cast("line", "INTEGER")} AS line,
     {claim_type} AS claim_type,
-    TRY_CAST({col("service_date")} AS DATE) AS service_date,
+    {cast("service_date", "DATE")} AS service_date,
     {col("code")} AS code,
     {", ".join(f"{col(m)} AS {m}" for m in MODIFIER_COLUMNS)},
     {number("units")} AS units,
     {col("pos")} AS pos,
-    {col("type_of_bill")} AS type_of_bill,
-    {col("revenue_code")} AS revenue_code,
     {col("ndc")} AS ndc,
     {col("ndc_unit")} AS ndc_unit,
     {number("ndc_quantity")} AS ndc_quantity,
-    {", ".join(diagnoses)},
-    {col("rendering_taxonomy")} AS rendering_taxonomy,
-    {number("charge")} AS charge,
-    {col("filing_indicator")} AS filing_indicator
+    {col("diagnosis_codes")} AS diagnosis_codes,
+    {col("filing_indicator")} AS filing_indicator,
+    {col("patient_key")} AS patient_key
   FROM raw AS r
 """

@@ -12,7 +12,7 @@ from contextlib import closing
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import duckdb
 
@@ -22,29 +22,45 @@ from codefolio.billing.pairing import ADD_ON_PRIMARIES, FAMILIES, add_on_rule
 from codefolio.billing.rules import RULES
 from codefolio.billing.units import parse_concentration
 from codefolio.records.model import CodeRecord
+from codefolio.refdata.manifest import DataSet, Manifest
 from codefolio.refdata.store import connect_store, default_store_dir
 
 Row = Sequence[Any]
 
 # Table -> (column, DuckDB type) pairs.
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
-    "ref_hcpcs": (("code", "VARCHAR"), ("valid_from", "DATE"), ("valid_until", "DATE")),
-    "ref_modifier": (("code", "VARCHAR"), ("valid_from", "DATE"), ("valid_until", "DATE")),
+    # Each edition of a data set and the dates it is in force on (open ends are NULL).
+    "ref_editions": (
+        ("dataset", "VARCHAR"),
+        ("edition", "VARCHAR"),
+        ("valid_from", "DATE"),
+        ("valid_until", "DATE"),
+    ),
+    "ref_hcpcs": (
+        ("edition", "VARCHAR"),
+        ("code", "VARCHAR"),
+        ("valid_from", "DATE"),
+        ("valid_until", "DATE"),
+    ),
+    "ref_modifier": (
+        ("edition", "VARCHAR"),
+        ("code", "VARCHAR"),
+        ("valid_from", "DATE"),
+        ("valid_until", "DATE"),
+    ),
     "ref_mue": (
+        ("edition", "VARCHAR"),
         ("code", "VARCHAR"),
         ("setting", "VARCHAR"),
         ("mue", "INTEGER"),
         ("mai", "INTEGER"),
     ),
-    "ref_crosswalk": (
-        ("valid_from", "DATE"),
-        ("valid_until", "DATE"),
-        ("hcpcs_code", "VARCHAR"),
-        ("ndc11", "VARCHAR"),
-    ),
+    "ref_crosswalk": (("edition", "VARCHAR"), ("hcpcs_code", "VARCHAR"), ("ndc11", "VARCHAR")),
     "ref_ndc_units": (("ndc11", "VARCHAR"), ("ndc_unit", "VARCHAR"), ("per_unit", "DOUBLE")),
-    "ref_add_on": (("add_on", "VARCHAR"), ("primary_code", "VARCHAR"), ("rule_id", "VARCHAR")),
-    "ref_admin": (("code", "VARCHAR"),),
+    # An add-on code's primaries as bits of `ref_day_codes.bit`.
+    "ref_add_on": (("add_on", "VARCHAR"), ("primaries", "BIGINT"), ("rule_id", "VARCHAR")),
+    # Codes a claim's day is summarised by: administration codes and add-on primaries.
+    "ref_day_codes": (("code", "VARCHAR"), ("admin", "BOOLEAN"), ("bit", "BIGINT")),
     "ref_icd10": (("code", "VARCHAR"), ("billable", "BOOLEAN")),
     "ref_drug": (("code", "VARCHAR"), ("single_dose", "BOOLEAN"), ("administered", "BOOLEAN")),
     "ref_rules": (
@@ -55,6 +71,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "ndc_forms": (("raw", "VARCHAR"), ("ndc11", "VARCHAR"), ("problem", "VARCHAR")),
 }
+# The data sets whose edition is chosen by each line's date of service, by manifest id.
+EDITIONED: Final = {"hcpcs": "hcpcs", "modifier": "hcpcs", "mue": "mue"}
 
 
 def _quarter_start(quarter: str) -> date:
@@ -62,24 +80,45 @@ def _quarter_start(quarter: str) -> date:
     return date(int(quarter[:4]), 3 * int(quarter[-1]) - 2, 1)
 
 
-def _editions(quarters: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+def _crosswalk_spans(quarters: Iterable[str]) -> list[Row]:
     """Each crosswalk edition in force from its quarter's first day until the next edition;
-    the latest stays in force for dates after it."""
+    the latest stays in force for dates after it, and dates before the first have none."""
     ordered = sorted(set(quarters))
-    spans: dict[str, tuple[str, str | None]] = {}
+    spans: list[Row] = []
     for index, quarter in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
         until = _quarter_start(following) - timedelta(days=1) if following else None
-        spans[quarter] = (_quarter_start(quarter).isoformat(), until.isoformat() if until else None)
+        spans.append(("crosswalk", quarter, _quarter_start(quarter).isoformat(), until))
     return spans
 
 
-def _store_rows(conn: sqlite3.Connection, records: list[CodeRecord]) -> dict[str, list[Row]]:
+def _release_spans(table: str, dataset: DataSet) -> list[Row]:
+    """The dates each edition of a data set is in force on, exactly as the manifest's
+    `in_force` chooses them (the earliest edition also answers for earlier dates)."""
+    starts = sorted({r.effective_start for r in dataset.releases if r.effective_start})
+    bounds: list[date | None] = [None, *starts]
+    spans: list[list[Any]] = []
+    for index, start in enumerate(bounds):
+        edition = dataset.in_force(start or date.min).edition
+        if spans and spans[-1][1] == edition:
+            spans[-1][3] = None
+        else:
+            spans.append([table, edition, start, None])
+        following = bounds[index + 1] if index + 1 < len(bounds) else None
+        if following is not None:
+            spans[-1][3] = following - timedelta(days=1)
+    return [tuple(span) for span in spans]
+
+
+def _store_rows(
+    conn: sqlite3.Connection, manifest: Manifest, records: list[CodeRecord]
+) -> dict[str, list[Row]]:
     def rows(sql: str) -> list[Row]:
         return list(conn.execute(sql).fetchall())
 
-    spans = _editions(q for (q,) in rows("SELECT DISTINCT quarter FROM asp_ndc"))
-    crosswalk = rows("SELECT DISTINCT quarter, hcpcs_code, ndc11 FROM asp_ndc WHERE ndc11 != ''")
+    editions = _crosswalk_spans(q for (q,) in rows("SELECT DISTINCT quarter FROM asp_ndc"))
+    for table, dataset_id in EDITIONED.items():
+        editions += _release_spans(table, manifest.dataset(dataset_id))
     per_item = rows(
         "SELECT ndc11, billing_units FROM asp_ndc WHERE ndc11 != '' ORDER BY quarter DESC"
     )
@@ -98,13 +137,18 @@ def _store_rows(conn: sqlite3.Connection, records: list[CodeRecord]) -> dict[str
         )
     }
     return {
-        "ref_hcpcs": rows("SELECT code, add_date, termination_date FROM hcpcs"),
-        "ref_modifier": rows("SELECT code, add_date, termination_date FROM modifier"),
+        "ref_editions": editions,
+        "ref_hcpcs": rows("SELECT edition, code, add_date, termination_date FROM hcpcs_editions"),
+        "ref_modifier": rows(
+            "SELECT edition, code, add_date, termination_date FROM modifier_editions"
+        ),
         "ref_mue": rows(
-            "SELECT code, setting, value, mai FROM mue "
+            "SELECT edition, code, setting, value, mai FROM mue_editions "
             "WHERE setting IN ('practitioner', 'outpatient_hospital')"
         ),
-        "ref_crosswalk": [(*spans[q], code, ndc11) for q, code, ndc11 in crosswalk],
+        "ref_crosswalk": rows(
+            "SELECT DISTINCT quarter, hcpcs_code, ndc11 FROM asp_ndc WHERE ndc11 != ''"
+        ),
         "ref_ndc_units": _ndc_units(per_item, per_package, records),
         "ref_icd10": [
             (code.replace(".", ""), bool(billable))
@@ -157,19 +201,31 @@ def _drugs(codes: set[str], records: list[CodeRecord]) -> list[Row]:
     ]
 
 
-def _static_rows() -> dict[str, list[Row]]:
-    admin: list[Row] = [
-        (str(number),)
+def _day_codes() -> tuple[list[Row], dict[str, int]]:
+    """Administration codes and add-on primaries, each primary with a bit of its own (so a
+    claim's day is one number of the primaries billed on it)."""
+    admin = {
+        str(number)
         for number in range(96360, 96550)
         if any(family.holds(str(number)) for family in FAMILIES)
+    }
+    primaries = sorted({code for codes in ADD_ON_PRIMARIES.values() for code in codes})
+    bits = {code: 1 << index for index, code in enumerate(primaries)}
+    assert len(bits) < 63, "the primaries no longer fit a BIGINT"
+    rows: list[Row] = [
+        (code, code in admin, bits.get(code, 0)) for code in sorted(admin | set(bits))
     ]
+    return rows, bits
+
+
+def _static_rows() -> dict[str, list[Row]]:
+    day_codes, bits = _day_codes()
     return {
         "ref_add_on": [
-            (add_on, primary, add_on_rule(add_on))
+            (add_on, sum(bits[code] for code in set(primaries)), add_on_rule(add_on))
             for add_on, primaries in ADD_ON_PRIMARIES.items()
-            for primary in primaries
         ],
-        "ref_admin": admin,
+        "ref_day_codes": day_codes,
         "ref_rules": [
             (
                 rule.id,
@@ -226,9 +282,9 @@ def export_reference(
 ) -> dict[str, Path]:
     """Write every reference table but `ndc_forms` (which depends on the claims) as Parquet
     into `folder`; returns table -> file."""
-    store, _manifest, _build = connect_store(cache_dir or default_store_dir())
+    store, manifest, _build = connect_store(cache_dir or default_store_dir())
     with closing(store):
-        tables = _store_rows(store, records)
+        tables = _store_rows(store, manifest, records)
     tables.update(_static_rows())
     folder.mkdir(parents=True, exist_ok=True)
     with closing(duckdb.connect()) as conn:

@@ -96,15 +96,18 @@ def check_claims(
         for index, (display, path, kind) in enumerate(extracts):
             view = f"raw_{index}"
             try:
-                present = set(engine.read_extract(view, path, kind))
+                extract = engine.read_extract(view, path, kind)
             except Exception as error:  # each engine raises its own reader errors
                 problems.append(Problem(display, f"cannot read the {kind} file: {_first(error)}"))
                 continue
+            present = set(extract.columns)
             missing = [c for c in REQUIRED_COLUMNS if c not in present]
             if missing:
                 problems.append(Problem(display, f"missing columns: {', '.join(missing)}"))
                 continue
-            select = canonical_sql(present).replace("FROM raw AS r", f"FROM {view} AS r")
+            select = canonical_sql(present, extract.typed).replace(
+                "FROM raw AS r", f"FROM {view} AS r"
+            )
             parts.append(f"SELECT {index} AS _source, c.* FROM ({select}) AS c")
         if not parts:
             return CheckResult([], problems, 0, len(paths))

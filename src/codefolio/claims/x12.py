@@ -2,15 +2,19 @@
 
 Only what the checks need is read: claim id, filing indicator, place of service or type of
 bill, diagnoses, rendering taxonomy and the service lines with their NDCs. Subscriber and
-patient segments (names, member ids, addresses, birth dates) are never read, and pyx12's
-error texts are kept without the values they quote.
+patient names, addresses and birth dates are never read, and pyx12's error texts are kept
+without the values they quote. The subscriber's member id (2010BA NM109) is read only into
+`patient_key`, a one-way hash salted afresh for every run, so the MUE date-of-service edits
+can sum a beneficiary's lines across claims; the id itself is never kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +42,7 @@ class _Claim:
     diagnoses: list[str] = field(default_factory=list)
     taxonomy: str | None = None
     statement_date: str | None = None
+    patient_key: str | None = None
 
 
 def validate_837(text: str, display: str) -> list[Problem]:
@@ -96,11 +101,27 @@ def _date(value: str) -> str | None:
         return None
 
 
-def read_837(text: str) -> Iterator[dict[str, object]]:
-    """The service lines of a valid 837P or 837I interchange, as extract-column rows."""
+_RUN_SALT = secrets.token_bytes(32)
+"""Salts the patient keys of one run (one process), so a key cannot be matched to a member
+id by hashing guesses, nor across runs."""
+
+
+def patient_key(payer: str, member: str, salt: bytes = _RUN_SALT) -> str:
+    """The grouping key of a payer's member: a salted one-way hash, never output."""
+    digest = hashlib.blake2b(f"{payer}\x1f{member}".encode(), key=salt, digest_size=16)
+    return digest.hexdigest()
+
+
+def read_837(text: str, salt: bytes = _RUN_SALT) -> Iterator[dict[str, object]]:
+    """The service lines of a valid 837P or 837I interchange, as extract-column rows.
+    A claim of a dependent (a 2000C patient loop) has no patient key: the member id is
+    the subscriber's, shared by the family, so its MUE edits sum within the claim."""
     reader = pyx12.x12file.X12Reader(io.StringIO(text))
     claim_type = "professional"
     filing: str | None = None
+    member: str | None = None
+    payer = ""
+    dependent = False
     claim: _Claim | None = None
     row: dict[str, object] | None = None
     for seg in reader:
@@ -109,8 +130,16 @@ def read_837(text: str) -> Iterator[dict[str, object]]:
         if name == "GS":
             version = value("08") or ""
             claim_type = "institutional" if version.startswith(_INSTITUTIONAL) else "professional"
+        elif name == "HL" and value("03") in ("22", "23"):
+            dependent = value("03") == "23"
+            if not dependent:
+                member, payer = None, ""
         elif name == "SBR":
             filing = value("09") or None
+        elif name == "NM1" and value("01") == "IL":
+            member = value("09") or None
+        elif name == "NM1" and value("01") == "PR":
+            payer = value("09") or ""
         elif name == "CLM":
             if row:
                 yield row
@@ -119,6 +148,8 @@ def read_837(text: str) -> Iterator[dict[str, object]]:
             if claim_type == "institutional" and place:
                 place = f"0{place}{value('CLM05-3') or ''}"
             claim = _Claim(value("01") or "", claim_type, filing, place)
+            if member and not dependent:
+                claim.patient_key = patient_key(payer, member, salt)
         elif claim is None:
             continue
         elif name == "HI":
@@ -164,6 +195,7 @@ def _line(claim: _Claim, number: str) -> dict[str, object]:
         "diagnosis_codes": ";".join(claim.diagnoses[:4]),
         "rendering_taxonomy": claim.taxonomy,
         "filing_indicator": claim.filing_indicator,
+        "patient_key": claim.patient_key,
     }
 
 

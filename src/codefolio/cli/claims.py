@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from codefolio.cli.output import err, fail, open_store, out, warn
@@ -57,11 +56,13 @@ def _records(folder: Path | None) -> list[CodeRecord]:
 
 
 @contextlib.contextmanager
-def _engine(name: EngineName, master: str, memory_limit: str) -> Iterator[Any]:
+def _engine(
+    name: EngineName, master: str, memory_limit: str, driver_memory: str | None
+) -> Iterator[Any]:
     from codefolio.claims.engines import DuckDBEngine, SparkEngine, spark_session
 
     if name is EngineName.spark:
-        with spark_session(master) as session:
+        with spark_session(master, driver_memory) as session:
             yield SparkEngine(session)
         return
     engine = DuckDBEngine(memory_limit=memory_limit)
@@ -122,6 +123,16 @@ def check(
     memory_limit: Annotated[
         str, typer.Option("--memory-limit", metavar="SIZE", help="DuckDB's memory limit.")
     ] = "2GB",
+    driver_memory: Annotated[
+        str | None,
+        typer.Option(
+            "--driver-memory",
+            metavar="SIZE",
+            help="The Spark driver's memory, such as 8g (--engine spark; default "
+            "$CODEFOLIO_SPARK_DRIVER_MEMORY, else 4g).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check claim lines against the billing rules the publications state.
 
@@ -131,6 +142,8 @@ def check(
 
     Example: `codefolio claims check lines.parquet --fail-on deny -o findings -f csv,html`
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from codefolio.claims.output import parse_output_formats, rule_counts, write_outputs
     from codefolio.claims.run import check_claims, require_clean_inputs
 
@@ -150,7 +163,7 @@ def check(
                 transient=True,
                 disable=not err.is_terminal,
             ) as progress,
-            _engine(engine, master, memory_limit) as runner,
+            _engine(engine, master, memory_limit, driver_memory) as runner,
         ):
             task = progress.add_task("checking claims", total=len(_STEPS))
 

@@ -39,6 +39,18 @@ _FROM_STORE: dict[str, Callable[[Any], Any]] = {
 }
 
 
+_CONVERSIONS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _conversions(row: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """The fields of a row type that the store holds as text, each with its conversion."""
+    found = _CONVERSIONS.get(row)
+    if found is None:
+        fields = [f for f in dataclasses.fields(row) if str(f.type) in _FROM_STORE]
+        found = _CONVERSIONS[row] = tuple((f.name, _FROM_STORE[str(f.type)]) for f in fields)
+    return found
+
+
 @dataclass(frozen=True)
 class ReferenceRow:
     """Common shape of every lookup result: the data set id, its edition, and a citation."""

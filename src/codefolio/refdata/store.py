@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import os
 import sqlite3
 import time
@@ -167,14 +168,18 @@ def _load_release(
         ) from None
 
 
-def _meta(manifest: Manifest) -> dict[str, str]:
-    """What the store was built from; any difference means it is stale and is rebuilt."""
-    from codefolio.refdata import parse
+def _meta(manifest: Manifest, icd10_package: str | None = None) -> dict[str, str]:
+    """What the store was built from; any difference means it is stale and is rebuilt.
+    `icd10_package`: the ICD-10-CM package's version when known to be unchanged (reading
+    it from the installed package takes longer than a whole lookup)."""
+    if icd10_package is None:
+        from codefolio.refdata import parse
 
+        icd10_package = parse.icd10_package_version()
     return {
         "manifest_sha256": manifest.sha256,
         "schema": SCHEMA_VERSION,
-        "icd10cm_package": parse.icd10_package_version(),
+        "icd10cm_package": icd10_package,
     }
 
 
@@ -287,7 +292,9 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
     None when it is missing, stale (other manifest or schema), or damaged: not a database,
     truncated, no meta table, not the bytes it was sealed with, or failing SQLite's quick
     integrity check. Both checks read the whole file, so they run once per store file: a
-    store whose size, mtime and inode are those it had when it passed is not read again.
+    store whose size, mtime and inode are those it had when it passed is not read again,
+    and while the ICD-10-CM package's files are unchanged too, the package version the
+    store records is taken as the installed one.
     """
     if not path.is_file():
         return None
@@ -300,7 +307,8 @@ def open_current(path: Path, manifest: Manifest) -> sqlite3.Connection | None:
         return None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        current = meta == _meta(manifest) and (checked or _check(conn, path))
+        known = meta.get("icd10cm_package") if checked else None
+        current = meta == _meta(manifest, known) and (checked or _check(conn, path))
     except sqlite3.Error:
         current = False
     if not current:
@@ -320,7 +328,8 @@ def _check(conn: sqlite3.Connection, path: Path) -> bool:
 
 
 def _checked_before(path: Path) -> bool:
-    """Whether the store passed its check and is, by size, mtime and inode, unchanged since."""
+    """Whether the store passed its check and it, and the ICD-10-CM package, are by size,
+    mtime and inode unchanged since."""
     try:
         return _checked_path(path).read_text(encoding="utf-8") == _stamp(path)
     except OSError:
@@ -333,7 +342,20 @@ def _checked_path(path: Path) -> Path:
 
 def _stamp(path: Path) -> str:
     stat = path.stat()
-    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} {_icd10_package_stamp()}"
+
+
+def _icd10_package_stamp() -> str:
+    """The size, mtime and inode of the ICD-10-CM package's module file: an upgrade of the
+    package replaces it (found without importing the package, which parses its tabular)."""
+    found = importlib.util.find_spec("simple_icd_10_cm")
+    if found is None or found.origin is None:
+        return "-"
+    try:
+        stat = Path(found.origin).stat()
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
 
 # The store's own digest lives in two 4-byte fields of the SQLite header that SQLite leaves
