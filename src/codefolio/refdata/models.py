@@ -85,7 +85,6 @@ class ReferenceRow:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_CONVERSIONS: dict[type, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
 
 
 def _field_names(row: type[ReferenceRow]) -> tuple[str, ...]:
@@ -93,17 +92,6 @@ def _field_names(row: type[ReferenceRow]) -> tuple[str, ...]:
     if row not in _FIELD_NAMES:
         _FIELD_NAMES[row] = tuple(item.name for item in dataclasses.fields(row))
     return _FIELD_NAMES[row]
-
-
-def _conversions(row: type[ReferenceRow]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    """The fields of a row type stored as text, with what turns the text into the value."""
-    if row not in _CONVERSIONS:
-        _CONVERSIONS[row] = tuple(
-            (field.name, convert)
-            for field in dataclasses.fields(row)
-            if (convert := _FROM_STORE.get(str(field.type))) is not None
-        )
-    return _CONVERSIONS[row]
 
 
 @dataclass(frozen=True)
