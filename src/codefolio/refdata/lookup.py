@@ -59,6 +59,9 @@ _KNOWN_CODES = {
 }
 # The words of a descriptor, as the pattern of `hcpcs_naming` bounds them.
 _WORD = re.compile(r"\w+")
+# Names looked up by scanning every descriptor before the word index is built: a scan takes
+# about a millisecond, the index fifty, and a catalogue asks for thousands of names.
+_SCANS_BEFORE_INDEX = 8
 _Row = TypeVar("_Row")
 
 
@@ -226,9 +229,6 @@ class ReferenceData:
                         (self._editions["hcpcs"],),
                     ).fetchall()
                 self._descriptors = [(code, text.lower()) for code, text in rows]
-                for index, (_, text) in enumerate(self._descriptors):
-                    for word in set(_WORD.findall(text)):
-                        self._words.setdefault(word, []).append(index)
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
             self._naming[name] = [
                 code
@@ -239,10 +239,17 @@ class ReferenceData:
 
     def _naming_candidates(self, name: str) -> list[tuple[str, str]]:
         """The descriptors holding the rarest word of `name`, in code order: a descriptor
-        naming it has every word of the name as a word of its own."""
+        naming it has every word of the name as a word of its own (the first few names,
+        the descriptors holding the name at all)."""
         words = set(_WORD.findall(name))
         if not words:
             return self._descriptors
+        if not self._words:
+            if len(self._naming) < _SCANS_BEFORE_INDEX:  # one build asks for a name or two
+                return [(code, text) for code, text in self._descriptors if name in text]
+            for index, (_, text) in enumerate(self._descriptors):
+                for word in set(_WORD.findall(text)):
+                    self._words.setdefault(word, []).append(index)
         rarest = min((self._words.get(word, []) for word in words), key=len)
         return [self._descriptors[index] for index in rarest]
 
