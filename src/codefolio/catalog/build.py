@@ -179,6 +179,15 @@ def build_catalog(
                 again = _read_again(unread, result)
                 todo.extend([again] if again else [])
         stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
+        link = "html" if "html" in formats else formats[0]
+        job = Job(out_dir, tuple(formats), as_of, strict, link, paper)
+        outcomes: Iterator[tuple[Located, Outcome]] | None = None
+        if pool is not None and loaded.records and not todo:
+            # A full build: every record is published whatever its key, so the workers
+            # start on them now, while the keys are worked out here.
+            if progress:
+                progress.start(len(loaded.records))
+            outcomes = _run(job, loaded.records, pool, count, progress)
         facts = facts_keys([item.record for item in [*loaded.records, *todo]], ref, as_of)
         keys = {
             item.record.code: record_key(f"{context}\n{facts[item.record.code]}", item.record)
@@ -187,7 +196,8 @@ def build_catalog(
         for item in loaded.records:
             code = item.record.code
             old = manifest.entries.get(code)
-            entry = old.verified(out_dir) if old and old.key == keys[code] else None
+            same = old is not None and old.key == keys[code] and outcomes is None
+            entry = old.verified(out_dir) if old and same else None
             if entry is None:
                 todo.append(item)
                 continue
@@ -196,14 +206,14 @@ def build_catalog(
             dirty |= entry != old
             manifest.entries[code] = entry
             _unchanged(result, item.origin, entry, strict)
-        if progress:
-            progress.start(len(todo))
-        link = "html" if "html" in formats else formats[0]
-        job = Job(out_dir, tuple(formats), as_of, strict, link, paper)
+        if outcomes is None:
+            if progress:
+                progress.start(len(todo))
+            if pool is None and todo:
+                pool = stack.enter_context(_pool(min(count, len(todo))))
+            outcomes = _run(job, todo, pool, count, progress)
         saver = _Saver(manifest, out_dir)
-        if pool is None and todo:
-            pool = stack.enter_context(_pool(min(count, len(todo))))
-        for item, outcome in _run(job, todo, pool, count, progress):
+        for item, outcome in outcomes:
             entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
             if outcome.error is None:
                 _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
@@ -302,7 +312,11 @@ def _pool(count: int) -> Iterator[ProcessPoolExecutor | None]:
     ) as pool:
         for _ in range(count):  # each submission starts one worker
             pool.submit(os.getpid)
-        yield pool
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # batches not started are dropped, not run
+            raise
 
 
 def _start_worker(parent: int) -> None:
@@ -324,25 +338,40 @@ def _run(
     count: int,
     progress: Progress | None,
 ) -> Iterator[tuple[Located, Outcome]]:
-    """Each record with its outcome, in order; in the pool when there is one.
+    """Each record with its outcome, in order; in the pool when there is one, where all
+    the batches are handed out now, so the workers start while the caller goes on.
 
     The pool gets batches of records, a few per worker, so each message carries real work
     and the last batches still spread over every worker."""
     if not todo:
-        return
+        return iter(())
     if pool is None:
-        from codefolio.catalog.worker import publish
-
-        for item in todo:
-            yield item, publish(job, item.record)
-            if progress:
-                progress.advance()
-        return
+        return _in_process(job, todo, progress)
     size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
     batches = [todo[start : start + size] for start in range(0, len(todo), size)]
     futures: list[Future[list[Outcome]]] = [
         pool.submit(_publish_batch, job, [item.record for item in batch]) for batch in batches
     ]
+    return _collect(batches, futures, progress)
+
+
+def _in_process(
+    job: Job, todo: list[Located], progress: Progress | None
+) -> Iterator[tuple[Located, Outcome]]:
+    from codefolio.catalog.worker import publish
+
+    for item in todo:
+        yield item, publish(job, item.record)
+        if progress:
+            progress.advance()
+
+
+def _collect(
+    batches: list[list[Located]],
+    futures: list[Future[list[Outcome]]],
+    progress: Progress | None,
+) -> Iterator[tuple[Located, Outcome]]:
+    """The outcomes of the batches handed to the pool, in the batches' order."""
     done: dict[int, list[Outcome]] = {}
     position = {id(future): index for index, future in enumerate(futures)}
     next_index = 0

@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codefolio import __version__
 from codefolio.catalog.manifest import Gap, StoredFinding
 from codefolio.fileio import write_atomic_text
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 REPORT_FORMAT = "codefolio-catalog-report/1"
 REPORT_FILES = ("report.json", "report.html")
@@ -138,4 +141,33 @@ def stream_report(report: Report) -> Iterator[str]:
         counts=counts,
         chart=chart_view(chart),
         edition=f"codefolio {__version__}",
+        code_rows=_code_rows(report.rows),
     )
+
+
+def _code_rows(rows: list[ReportRow]) -> Iterator[Markup]:
+    """The per-code table's rows, written here rather than by the template: a catalogue has
+    thousands, each with a few gaps and findings."""
+    from markupsafe import Markup
+
+    from codefolio.render.html_sections import text_html as h
+
+    for number, row in enumerate(rows, start=1):
+        code = h(row.code) if row.code else "(unreadable)"
+        if row.missing is None:
+            missing = "unknown: the record could not be read"
+        elif row.missing:
+            gaps = "".join(f"<li>{h(g.label)} <code>{h(g.field)}</code></li>" for g in row.missing)
+            missing = f"<ul>{gaps}</ul>"
+        else:
+            missing = "none"
+        notes = [f'<li class="problem">{h(problem)}</li>' for problem in row.problems]
+        notes += [
+            f'<li class="{h(f.severity)}">{h(f.severity)}: {h(f.where)}</li>' for f in row.findings
+        ]
+        found = f"<ul>{''.join(notes)}</ul>" if notes else "none"
+        yield Markup(
+            f'<tr id="code-{h(row.code or str(number))}" class="status-{h(row.status)}">\n'
+            f'<td>{code}<span class="source">{h(row.source)}</span></td>\n'
+            f"<td>{h(row.status)}</td>\n<td>{missing}</td>\n<td>{found}</td>\n</tr>"
+        )

@@ -75,13 +75,23 @@ class ReferenceRow:
 
     def source(self, field: str) -> str:
         """`<dataset>@<edition>:<key>.<field>`; raises for a field the model does not have."""
-        names = [item.name for item in dataclasses.fields(self)]
+        names = _field_names(type(self))
         if field not in names:
             fields = ", ".join(names)
             raise ReferenceDataError(
                 f"{type(self).__name__} has no field {field!r} to cite (fields: {fields})"
             )
         return f"{self.dataset}@{self.edition}:{self.key()}.{field}"
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(row: type[ReferenceRow]) -> tuple[str, ...]:
+    """A row type's field names, worked out once: a publication cites hundreds of fields."""
+    if row not in _FIELD_NAMES:
+        _FIELD_NAMES[row] = tuple(item.name for item in dataclasses.fields(row))
+    return _FIELD_NAMES[row]
 
 
 @dataclass(frozen=True)

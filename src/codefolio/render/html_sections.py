@@ -40,9 +40,9 @@ class SectionWriter:
         return f'<sup class="src" title="Sources: see References">{links}</sup>'
 
     def _section(self, section: Section, level: int, out: list[str]) -> None:
-        sid = _text(section.id)
+        sid = text_html(section.id)
         out.append(f'<section id="sec-{sid}" aria-labelledby="h-{sid}">\n')
-        out.append(f'<h{level} id="h-{sid}">{_text(section.title)}</h{level}>\n')
+        out.append(f'<h{level} id="h-{sid}">{text_html(section.title)}</h{level}>\n')
         for number, block in enumerate(section.blocks, start=1):
             self._block(block, section, f"sec-{section.id}-{number}", out)
             out.append("\n")
@@ -54,11 +54,13 @@ class SectionWriter:
     def _block(self, block: Block, section: Section, block_id: str, out: list[str]) -> None:
         mark = self.source_mark
         if block.type == "paragraph":
-            out.append(f"<p>{_label(block.label)}{_text(block.text)}{mark(block.sources)}</p>\n")
+            out.append(
+                f"<p>{_label(block.label)}{text_html(block.text)}{mark(block.sources)}</p>\n"
+            )
         elif block.type == "list" and block.ordered and section.id == "references":
             out.append('<ol class="references">\n')
             out.extend(
-                f'<li id="ref-{number}">{_label(item.label)}{_text(item.text)}</li>\n'
+                f'<li id="ref-{number}">{_label(item.label)}{text_html(item.text)}</li>\n'
                 for number, item in enumerate(block.items, start=1)
             )
             out.append("</ol>\n")
@@ -66,30 +68,30 @@ class SectionWriter:
             tag = "ol" if block.ordered else "ul"
             out.append(f"<{tag}>\n")
             out.extend(
-                f"<li>{_label(item.label)}{_text(item.text)}{mark(item.sources)}</li>\n"
+                f"<li>{_label(item.label)}{text_html(item.text)}{mark(item.sources)}</li>\n"
                 for item in block.items
             )
             out.append(f"</{tag}>\n")
         elif block.type == "table":
             self._table(block, section, block_id, out)
         elif block.type == "callout":
-            tone = _text(block.tone)
+            tone = text_html(block.tone)
             out.append(
                 f'<aside class="callout callout-{tone}"><p><strong>'
-                f"{_text(block.tone.capitalize())}:</strong> {_text(block.text)}"
+                f"{text_html(block.tone.capitalize())}:</strong> {text_html(block.text)}"
                 f"{mark(block.sources)}</p></aside>\n"
             )
         else:
             out.append(
-                f'<p class="missing" role="note"><strong>{_text(block.label)}:</strong> '
-                f'<span class="missing-text">{_text(block.text)}</span></p>\n'
+                f'<p class="missing" role="note"><strong>{text_html(block.label)}:</strong> '
+                f'<span class="missing-text">{text_html(block.text)}</span></p>\n'
             )
 
     def _table(self, block: Table, section: Section, block_id: str, out: list[str]) -> None:
         hidden = ' class="visually-hidden"' if repeats_heading(block, section) else ""
         out.append('<div class="table-wrap">\n<table>\n')
-        out.append(f"<caption{hidden}>{_text(block.caption)}</caption>\n")
-        heads = "".join(f'<th scope="col">{_text(column)}</th>' for column in block.columns)
+        out.append(f"<caption{hidden}>{text_html(block.caption)}</caption>\n")
+        heads = "".join(f'<th scope="col">{text_html(column)}</th>' for column in block.columns)
         out.append(f"<thead><tr>{heads}</tr></thead>\n<tbody>\n")
         out.extend(f"<tr>{''.join(map(_cell, row.cells))}</tr>\n" for row in block.rows)
         out.append("</tbody>\n</table>\n</div>\n")
@@ -98,10 +100,12 @@ class SectionWriter:
         line = self.citations.source_line(block)
         if line:
             sources = [ref for row in block.rows for ref in row.sources]
-            out.append(f'<p class="table-source">{_text(line)}{self.source_mark(sources)}</p>\n')
+            out.append(
+                f'<p class="table-source">{text_html(line)}{self.source_mark(sources)}</p>\n'
+            )
 
 
-def _text(text: str) -> str:
+def text_html(text: str) -> str:
     """`markupsafe.escape` as plain text: the same five characters replaced, without making
     a Markup object for each of a page's hundreds of strings."""
     return (
@@ -114,12 +118,12 @@ def _text(text: str) -> str:
 
 
 def _label(label: str | None) -> str:
-    return f"<strong>{_text(label)}:</strong> " if label else ""
+    return f"<strong>{text_html(label)}:</strong> " if label else ""
 
 
 def _cell(text: str) -> str:
     token = ' class="token"' if is_token(text) else ""
-    shown = f"<code>{_text(text)}</code>" if is_segment(text) else _text(text)
+    shown = f"<code>{text_html(text)}</code>" if is_segment(text) else text_html(text)
     return f"<td{token}>{shown}</td>"
 
 
