@@ -6,6 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import escape
 
 from codefolio.compose.model import (
     MISSING_TEXT,
@@ -20,6 +23,7 @@ from codefolio.compose.model import (
     Table,
 )
 from codefolio.render import render
+from codefolio.render.html_sections import text_html
 from codefolio.render.templating import render_template
 from tests.conftest import example_data, publish
 from tests.htmltree import Element, parse_html
@@ -372,3 +376,10 @@ def test_every_text_colour_has_aa_contrast_on_every_background(
     assert "#ffffff" in backgrounds and texts
     ratios = {(t, b): contrast(t, b) for t in texts for b in backgrounds}
     assert min(ratios.values()) >= 4.5, ratios
+
+
+@given(st.text())
+def test_section_text_is_escaped_exactly_as_markupsafe_escapes_it(text: str) -> None:
+    """The page's sections escape text without markupsafe for speed; any string, hostile or
+    not, must come out byte for byte as markupsafe would write it."""
+    assert text_html(text) == str(escape(text))
