@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from codefolio.catalog.facts import change_lines, facts_keys
 from codefolio.catalog.folder import check_own_folder, inside
@@ -42,8 +42,16 @@ from codefolio.catalog.manifest import (
     record_key,
 )
 from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_report
-from codefolio.catalog.sources import Failure, Located, Unread, check_source, read_source
-from codefolio.errors import CatalogError, RecordError
+from codefolio.catalog.sources import (
+    Failure,
+    Located,
+    Unread,
+    check_source,
+    duplicate_code,
+    read_source,
+    stat_records,
+)
+from codefolio.errors import CatalogError, Problem, RecordError
 from codefolio.fileio import write_atomic, write_atomic_text
 from codefolio.refdata import open_reference_data
 
@@ -61,6 +69,7 @@ _BATCH_MOST = 32
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
 _TEMP = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _SITE_FILES = ("index.html", "assets/site.css", "assets/site.js")
+T = TypeVar("T")
 CATALOG_MARKER = ".codefolio-catalog"
 """Written into every catalogue folder; only a folder holding it (or an empty one, or one an
 earlier codefolio left its manifest in) is ever written to."""
@@ -86,19 +95,49 @@ class Job:
     """The format the site index links each code to."""
     paper: Paper = "letter"
     """The page size of PDF output."""
+    context: str = ""
+    """The build context (see `build_context`), part of every record's build key."""
 
 
 @dataclass
 class Outcome:
-    code: str
+    code: str | None
+    """None when the record file could not be read (see `unreadable`)."""
     findings: list[tuple[str, FieldPath, str]] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+    """Each finding located in the record's source, when the worker read the record."""
     gaps: list[tuple[str, str]] = field(default_factory=list)
     outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
     """Per format: the sha256 of the bytes written, and the file's size, mtime_ns, inode."""
+    temps: dict[str, str] = field(default_factory=dict)
+    """Per format: the temp file beside the publication that holds those bytes, renamed
+    into place by the build once the record is known to be the only one of its code."""
     index: dict[str, object] = field(default_factory=dict)
     error: str | None = None
     """Why nothing was published: findings that are errors (or warnings, when strict), or
     what went wrong composing, rendering or writing."""
+    key: str = ""
+    """The record's build key, when the worker read the record."""
+    code_line: int | None = None
+    """The line of the record's `code`, when the worker read the record."""
+    unreadable: list[str] | None = None
+    """What is wrong with a record file the worker could not read."""
+
+    def discard(self) -> None:
+        """Delete the temp files: nothing of this outcome is published."""
+        for tmp in self.temps.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # noqa: PTH108 (thousands of files: no Path object each)
+        self.temps = {}
+
+    def place(self, out_dir: Path) -> None:
+        """Rename the temp files over the publications; on failure the rest are deleted."""
+        try:
+            for fmt, tmp in list(self.temps.items()):
+                os.replace(tmp, f"{out_dir}{os.sep}{self.code}.{fmt}")  # noqa: PTH105
+                del self.temps[fmt]
+        finally:
+            self.discard()
 
 
 @dataclass
@@ -162,72 +201,20 @@ def build_catalog(
         skip = not changed and manifest.trusted == trusted
         dirty |= manifest.trusted != trusted
         manifest.trusted = trusted
-        # A full build: the workers start now, and load while the records are read here.
+        # A full build: the workers start now, and load while the records are read.
         pool = stack.enter_context(_pool(count)) if changed else None
-        loaded = read_source(source, _unchanged_files(manifest) if skip else None)
-        result.notes = loaded.notes
-        for failure in loaded.failures:
-            _unreadable(result, failure)
-        todo: list[Located] = []
-        for unread in loaded.unread:
-            entry = manifest.entries[unread.code].verified(out_dir)
-            if entry is not None:
-                dirty |= entry is not manifest.entries[unread.code]
-                manifest.entries[unread.code] = entry
-                _unchanged(result, unread.origin, entry, strict)
-            else:
-                again = _read_again(unread, result)
-                todo.extend([again] if again else [])
-        stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
         link = "html" if "html" in formats else formats[0]
-        job = Job(out_dir, tuple(formats), as_of, strict, link, paper)
-        outcomes: Iterator[tuple[Located, Outcome]] | None = None
-        if pool is not None and loaded.records and not todo:
-            # A full build: every record is published whatever its key, so the workers
-            # start on them now, while the keys are worked out here.
-            if progress:
-                progress.start(len(loaded.records))
-            outcomes = _run(job, loaded.records, pool, count, progress)
-        facts = facts_keys([item.record for item in [*loaded.records, *todo]], ref, as_of)
-        keys = {
-            item.record.code: record_key(f"{context}\n{facts[item.record.code]}", item.record)
-            for item in [*loaded.records, *todo]
-        }
-        for item in loaded.records:
-            code = item.record.code
-            old = manifest.entries.get(code)
-            same = old is not None and old.key == keys[code] and outcomes is None
-            entry = old.verified(out_dir) if old and same else None
-            if entry is None:
-                todo.append(item)
-                continue
-            changed |= entry.source != item.origin
-            entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
-            dirty |= entry != old
-            manifest.entries[code] = entry
-            _unchanged(result, item.origin, entry, strict)
-        if outcomes is None:
-            if progress:
-                progress.start(len(todo))
-            if pool is None and todo:
-                pool = stack.enter_context(_pool(min(count, len(todo))))
-            outcomes = _run(job, todo, pool, count, progress)
-        saver = _Saver(manifest, out_dir)
-        for item, outcome in outcomes:
-            entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
-            if outcome.error is None:
-                _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
-                previous = manifest.entries.get(entry.code)
-                manifest.entries[entry.code] = entry
-                result.built.append(entry.code)
-                # A republication lists what the editions in force changed for its code.
-                changes = change_lines(ref, entry.code, as_of) if previous is not None else []
-                result.rows.append(replace(_row(entry, "built"), changes=changes))
-                saver.changed()
-            else:
-                failure = _failure(item.origin, entry, outcome.error, strict)
-                result.fail(failure, _row(entry, "failed", failure.problems[:1]))
-        result.removed = _drop_missing(manifest, loaded.codes, result, out_dir)
+        job = Job(out_dir, tuple(formats), as_of, strict, link, paper, context)
+        taker = _Taker(result, manifest, ref, as_of, strict, _Saver(manifest, out_dir))
+        if changed and source.is_dir():
+            codes = _publish_folder(source, job, pool, count, taker, progress, read_at)
+        else:
+            codes, moved, restamped = _publish_changed(
+                source, job, (stack, pool, count), taker, progress, read_at, skip=skip
+            )
+            changed |= moved
+            dirty |= restamped
+        result.removed = _drop_missing(manifest, codes, result, out_dir)
         changed |= bool(result.built or result.removed)
         report_as_of = "" if result.failures else as_of.isoformat()
         report = changed or bool(result.failures) or manifest.report_as_of != report_as_of
@@ -243,6 +230,121 @@ def build_catalog(
             manifest.report_as_of = "" if result.errors else report_as_of
             _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
     return result
+
+
+Workers = tuple[contextlib.ExitStack, "ProcessPoolExecutor | None", int]
+"""Where a pool started on demand is kept, the pool when one is running, how many workers."""
+
+
+def _publish_folder(
+    source: Path,
+    job: Job,
+    pool: ProcessPoolExecutor | None,
+    count: int,
+    taker: _Taker,
+    progress: Progress | None,
+    read_at: int,
+) -> set[str]:
+    """Publish every record file of a folder; the codes read.
+
+    The workers read, key and publish the records (parsing is most of the work a parent
+    would otherwise do alone); here the files are only listed, the second record of a code
+    refused, and each publication renamed into place from its temp file, so a duplicate
+    never overwrites the first record's files."""
+    stats, early = stat_records(source)
+    paths = list(stats)
+    stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in stats.items()}
+    first: dict[str, str] = {}
+    duplicates: list[Failure] = []
+    if progress:
+        progress.start(len(paths))
+    for origin, outcome in _run_files(job, paths, pool, count, progress):
+        code = outcome.code
+        if code is None:
+            early.append(Failure(origin, None, outcome.unreadable or []))
+        elif code in first:
+            outcome.discard()
+            where = Problem(origin, duplicate_code(code, first[code]), outcome.code_line, "code")
+            duplicates.append(Failure(origin, code, [str(where)]))
+        else:
+            first[code] = origin
+            taker.take(origin, outcome.key, stamps.get(origin), outcome, outcome.where)
+    # Listed as a read of the folder lists them: unreadable files, duplicates, the rest.
+    published, taker.result.failures = taker.result.failures, []
+    for failure in [*early, *duplicates]:
+        _unreadable(taker.result, failure)
+    taker.result.failures += published
+    return set(first) | {failure.code for failure in duplicates if failure.code}
+
+
+def _publish_changed(
+    source: Path,
+    job: Job,
+    workers: Workers,
+    taker: _Taker,
+    progress: Progress | None,
+    read_at: int,
+    *,
+    skip: bool,
+) -> tuple[set[str], bool, bool]:
+    """Publish the records of a sheet, or those of a folder whose key changed (`skip`:
+    record files unchanged since their last build are not even read). Returns the codes
+    read, whether an unchanged publication moved to another record file, and whether any
+    entry's stamps moved."""
+    stack, pool, count = workers
+    result, manifest, out_dir = taker.result, taker.manifest, job.out_dir
+    moved = restamped = False
+    loaded = read_source(source, _unchanged_files(manifest) if skip else None)
+    result.notes = loaded.notes
+    for failure in loaded.failures:
+        _unreadable(result, failure)
+    todo: list[Located] = []
+    for unread in loaded.unread:
+        entry = manifest.entries[unread.code].verified(out_dir)
+        if entry is not None:
+            restamped |= entry is not manifest.entries[unread.code]
+            manifest.entries[unread.code] = entry
+            _unchanged(result, unread.origin, entry, job.strict)
+        else:
+            again = _read_again(unread, result)
+            todo.extend([again] if again else [])
+    stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
+    outcomes: Iterator[tuple[Located, Outcome]] | None = None
+    if pool is not None and loaded.records and not todo:
+        # A full build: every record is published whatever its key, so the workers
+        # start on them now, while the keys are worked out here.
+        if progress:
+            progress.start(len(loaded.records))
+        outcomes = _run(job, loaded.records, pool, count, progress)
+    records = [item.record for item in [*loaded.records, *todo]]
+    facts = facts_keys(records, taker.ref, job.as_of)
+    keys = {
+        record.code: record_key(f"{job.context}\n{facts[record.code]}", record)
+        for record in records
+    }
+    for item in loaded.records:
+        code = item.record.code
+        old = manifest.entries.get(code)
+        same = old is not None and old.key == keys[code] and outcomes is None
+        entry = old.verified(out_dir) if old and same else None
+        if entry is None:
+            todo.append(item)
+            continue
+        moved |= entry.source != item.origin
+        entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
+        restamped |= entry != old
+        manifest.entries[code] = entry
+        _unchanged(result, item.origin, entry, job.strict)
+    if outcomes is None:
+        if progress:
+            progress.start(len(todo))
+        if pool is None and todo:
+            pool = stack.enter_context(_pool(min(count, len(todo))))
+        outcomes = _run(job, todo, pool, count, progress)
+    for item, outcome in outcomes:
+        where = [str(item.problem(path, message)) for _, path, message in outcome.findings]
+        taker.take(item.origin, keys[item.record.code], stamps.get(item.origin), outcome, where)
+    return loaded.codes, moved, restamped
 
 
 def _trusted(ref: ReferenceData, as_of: date) -> str:
@@ -331,6 +433,19 @@ def _publish_batch(job: Job, records: list[CodeRecord]) -> list[Outcome]:
     return publish_batch(job, records)
 
 
+def _publish_files(job: Job, paths: list[str]) -> list[Outcome]:
+    from codefolio.catalog.worker import publish_files
+
+    return publish_files(job, paths)
+
+
+def _batches(todo: Sequence[T], count: int) -> list[Sequence[T]]:
+    """A few batches per worker, so each message carries real work and the last batches
+    still spread over every worker."""
+    size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
+    return [todo[start : start + size] for start in range(0, len(todo), size)]
+
+
 def _run(
     job: Job,
     todo: list[Located],
@@ -339,20 +454,31 @@ def _run(
     progress: Progress | None,
 ) -> Iterator[tuple[Located, Outcome]]:
     """Each record with its outcome, in order; in the pool when there is one, where all
-    the batches are handed out now, so the workers start while the caller goes on.
-
-    The pool gets batches of records, a few per worker, so each message carries real work
-    and the last batches still spread over every worker."""
+    the batches are handed out now, so the workers start while the caller goes on."""
     if not todo:
         return iter(())
     if pool is None:
         return _in_process(job, todo, progress)
-    size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
-    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
-    futures: list[Future[list[Outcome]]] = [
+    batches = _batches(todo, count)
+    futures = [
         pool.submit(_publish_batch, job, [item.record for item in batch]) for batch in batches
     ]
-    return _collect(batches, futures, progress)
+    return _collect(batches, futures, progress, lambda item: item.record.code)
+
+
+def _run_files(
+    job: Job,
+    paths: list[str],
+    pool: ProcessPoolExecutor | None,
+    count: int,
+    progress: Progress | None,
+) -> Iterator[tuple[str, Outcome]]:
+    """Each record file with its outcome, in order (see `_run`)."""
+    batches = _batches(paths, max(count, 1))
+    if pool is None:
+        return _files_in_process(job, batches, progress)
+    futures = [pool.submit(_publish_files, job, list(batch)) for batch in batches]
+    return _collect(batches, futures, progress, lambda path: None)
 
 
 def _in_process(
@@ -361,16 +487,33 @@ def _in_process(
     from codefolio.catalog.worker import publish
 
     for item in todo:
-        yield item, publish(job, item.record)
+        with _collecting():
+            outcome = publish(job, item.record)
+        yield item, outcome
         if progress:
             progress.advance()
 
 
+def _files_in_process(
+    job: Job, batches: list[Sequence[str]], progress: Progress | None
+) -> Iterator[tuple[str, Outcome]]:
+    from codefolio.catalog.worker import publish_files
+
+    for batch in batches:
+        with _collecting():
+            outcomes = publish_files(job, list(batch))
+        for path, outcome in zip(batch, outcomes, strict=True):
+            yield path, outcome
+            if progress:
+                progress.advance()
+
+
 def _collect(
-    batches: list[list[Located]],
+    batches: list[Sequence[T]],
     futures: list[Future[list[Outcome]]],
     progress: Progress | None,
-) -> Iterator[tuple[Located, Outcome]]:
+    code: Callable[[T], str | None],
+) -> Iterator[tuple[T, Outcome]]:
     """The outcomes of the batches handed to the pool, in the batches' order."""
     done: dict[int, list[Outcome]] = {}
     position = {id(future): index for index, future in enumerate(futures)}
@@ -381,7 +524,7 @@ def _collect(
             done[index] = future.result()
         except BrokenProcessPool as error:
             message = f"the worker process died: {error}"
-            done[index] = [Outcome(item.record.code, error=message) for item in batches[index]]
+            done[index] = [_died(code(item), message) for item in batches[index]]
         while next_index in done:
             for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
                 yield item, outcome
@@ -390,12 +533,20 @@ def _collect(
             next_index += 1
 
 
-def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> Entry:
+def _died(code: str | None, message: str) -> Outcome:
+    """The outcome of a record whose worker died (its file unread, when it was to read it)."""
+    if code is None:
+        return Outcome(None, unreadable=[message])
+    return Outcome(code, error=message)
+
+
+def _entry(origin: str, key: str, stamp: Stamp | None, outcome: Outcome, where: list[str]) -> Entry:
     from codefolio.records.source import format_path
 
+    assert outcome.code is not None  # an outcome with no code is an unreadable file
     return Entry(
         code=outcome.code,
-        source=item.origin,
+        source=origin,
         stamp=stamp,
         key=key,
         outputs={
@@ -403,12 +554,48 @@ def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> En
             for fmt, (sha, size, mtime_ns, inode) in outcome.outputs.items()
         },
         findings=[
-            StoredFinding(severity, format_path(path), message, str(item.problem(path, message)))
-            for severity, path, message in outcome.findings
+            StoredFinding(severity, format_path(path), message, located)
+            for (severity, path, message), located in zip(outcome.findings, where, strict=True)
         ],
         gaps=[Gap(path, label) for path, label in outcome.gaps],
         index=outcome.index,
     )
+
+
+@dataclass
+class _Taker:
+    """Takes each record's outcome into the manifest and the result: its files renamed into
+    place and its entry recorded, or its failure listed."""
+
+    result: CatalogResult
+    manifest: CatalogManifest
+    ref: ReferenceData
+    as_of: date
+    strict: bool
+    saver: _Saver
+
+    def take(
+        self, origin: str, key: str, stamp: Stamp | None, outcome: Outcome, where: list[str]
+    ) -> None:
+        result, manifest, out_dir = self.result, self.manifest, self.result.out_dir
+        if outcome.error is None:
+            try:
+                outcome.place(out_dir)
+            except OSError as error:
+                outcome.error = f"cannot write: {error.strerror or error}"
+        entry = _entry(origin, key, stamp, outcome, where)
+        if outcome.error is None:
+            _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
+            previous = manifest.entries.get(entry.code)
+            manifest.entries[entry.code] = entry
+            result.built.append(entry.code)
+            # A republication lists what the editions in force changed for its code.
+            changes = change_lines(self.ref, entry.code, self.as_of) if previous else []
+            result.rows.append(replace(_row(entry, "built"), changes=changes))
+            self.saver.changed()
+        else:
+            failure = _failure(origin, entry, outcome.error, self.strict)
+            result.fail(failure, _row(entry, "failed", failure.problems[:1]))
 
 
 def _failure(origin: str, entry: Entry, error: str, strict: bool) -> Failure:
@@ -517,6 +704,19 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _collecting() -> Iterator[None]:
+    """The collector at work while records are published in this process: composing and
+    rendering leave cyclic garbage, which would otherwise pile up for the whole build."""
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
 
 
 @contextlib.contextmanager

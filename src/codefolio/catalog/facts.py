@@ -60,7 +60,10 @@ def facts_keys(records: Sequence[CodeRecord], ref: ReferenceData, as_of: date) -
     from codefolio.refdata.diff import diff_editions, previous_edition
 
     ref = ref.at(as_of)
-    wanted = {record.code: _codes(record, ref) for record in records}
+    wanted: dict[str, set[str]] = {}
+    for record in records:  # a second record of a code is refused: the first one counts
+        if record.code not in wanted:
+            wanted[record.code] = _codes(record, ref)
     every = set().union(*wanted.values()) if wanted else set()
     rows: dict[str, list[str]] = defaultdict(list)
     for dataset in ref.datasets():
