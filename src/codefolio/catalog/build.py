@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from codefolio.catalog.facts import change_lines, facts_keys
 from codefolio.catalog.folder import check_own_folder, inside
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
-_SAVE_EVERY_SECONDS = 1.0
+_SAVE_EVERY_SECONDS = 5.0
 # Records per pool task, at most: enough to make each message worth sending.
 _BATCH_MOST = 32
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
@@ -219,17 +219,48 @@ def build_catalog(
         report_as_of = "" if result.failures else as_of.isoformat()
         report = changed or bool(result.failures) or manifest.report_as_of != report_as_of
         # Each is written even when another cannot be (a full disk, a read-only folder), so
-        # the failures are still listed and whatever can be written is.
-        _writing(result, "index.html", lambda: _write_site(manifest, out_dir, everything=changed))
+        # the failures are still listed and whatever can be written is. The index and the
+        # report are written by the workers, side by side, while the manifest is encoded.
+        rows = [manifest.entries[code].index for code in sorted(manifest.entries)]
+        site = _elsewhere(pool, _write_site, rows, out_dir, changed)
+        written: Callable[[], object] | None = None
         if report or not all((out_dir / name).is_file() for name in REPORT_FILES):
             result.rows.sort(key=lambda row: (row.code or "", row.source))
             done = Report(as_of.isoformat(), result.rows, result.removed)
-            _writing(result, "the report", lambda: write_report(out_dir, done))
+            written = _elsewhere(pool, write_report, out_dir, done)
+        if report or dirty:
+            manifest.encode()
+        _writing(result, "index.html", site)
+        if written is not None:
+            _writing(result, "the report", written)
         if report or dirty:
             # A report that could not be written is written again next time.
             manifest.report_as_of = "" if result.errors else report_as_of
             _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
     return result
+
+
+def _elsewhere(
+    pool: ProcessPoolExecutor | None, action: Callable[..., None], *args: object
+) -> Callable[[], object]:
+    """Start `action(*args)` in a worker now, when there is a pool; returns what waits for
+    it to finish (raising what it raised). Without a pool, or when the worker died, the
+    action runs here when waited for."""
+    here = functools.partial(action, *args)
+    if pool is None:
+        return here
+    try:
+        future = pool.submit(action, *args)
+    except BrokenProcessPool:
+        return here
+
+    def wait() -> object:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return here()
+
+    return wait
 
 
 Workers = tuple[contextlib.ExitStack, "ProcessPoolExecutor | None", int]
@@ -662,13 +693,14 @@ def _writing(result: CatalogResult, name: str, action: Callable[[], object]) -> 
         result.errors.append(f"{result.out_dir / name}: cannot write: {error.strerror or error}")
 
 
-def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
-    """The index and its assets: all of them, or only those missing."""
+def _write_site(rows: list[dict[str, Any]], out_dir: Path, everything: bool) -> None:
+    """The index (from each entry's index row, by code) and its assets: all of them, or
+    only those missing."""
     if everything or not (out_dir / "index.html").is_file():
         from codefolio.catalog.site import stream_index
 
-        rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-        write_atomic_text(inside(out_dir, "index.html"), stream_index(rows))
+        index = [IndexRow(**row) for row in rows]
+        write_atomic_text(inside(out_dir, "index.html"), stream_index(index))
     if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
         from codefolio.catalog.site import site_assets
 
