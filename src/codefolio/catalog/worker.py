@@ -27,7 +27,7 @@ from codefolio.errors import CodefolioError, Problem, RecordError, shown_problem
 from codefolio.fileio import write_temp
 from codefolio.records.model import CodeRecord
 from codefolio.records.source import FieldPath
-from codefolio.refdata import open_reference_data
+from codefolio.refdata import ReferenceData, open_reference_data
 from codefolio.render import render
 from codefolio.validation import check_record, unfilled_gaps
 
@@ -68,13 +68,14 @@ def publish_files(job: Job, paths: list[str]) -> list[Outcome]:
         except OSError as error:
             outcomes[path] = Outcome(None, unreadable=[f"{path}: {error.strerror}"])
     try:
-        facts = facts_keys([item.record for item in read], open_reference_data(), job.as_of)
+        refdata = open_reference_data()
+        facts = facts_keys([item.record for item in read], refdata, job.as_of)
     except Exception as error:  # a bug must not stop the build; every record says why
         facts, trouble = {}, f"cannot be published: {type(error).__name__}: {error}"
     for item in read:
         code = item.record.code
         if code in facts:
-            outcome = publish(job, item.record, item.problem)
+            outcome = publish(job, item.record, item.problem, refdata)
             outcome.key = record_key(f"{job.context}\n{facts[code]}", item.record)
         else:
             outcome = Outcome(code, error=trouble)
@@ -87,13 +88,19 @@ def publish_batch(job: Job, records: list[CodeRecord]) -> list[Outcome]:
     return [publish(job, record) for record in records]
 
 
-def publish(job: Job, record: CodeRecord, locate: Locate | None = None) -> Outcome:
+def publish(
+    job: Job,
+    record: CodeRecord,
+    locate: Locate | None = None,
+    refdata: ReferenceData | None = None,
+) -> Outcome:
     """Check, compose and render one record into temp files beside its publications (the
     caller renames them into place); never raises for a problem of the record. `locate`
     places each finding in the record's source."""
     outcome = Outcome(record.code)
     try:
-        refdata = open_reference_data()  # opened once per worker process, then shared
+        # Opened once per worker process, then shared.
+        refdata = refdata if refdata is not None else open_reference_data()
         findings = check_record(record, refdata, job.as_of)
         outcome.findings = [(f.severity, f.field, f.message) for f in findings]
         if locate is not None:
