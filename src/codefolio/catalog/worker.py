@@ -1,10 +1,12 @@
-"""Publish records inside a pool worker: check, compose once, render and write each format.
+"""Publish records inside a pool worker: read, check, compose once, render each format.
 
-Workers write their own files (atomically) so rendered bytes never cross the process
-boundary; they hand back only what the manifest and the report need. Records come in
-batches, so a worker keeps its reference data and templates warm across many records and
-the pool exchanges few messages. A worker exits by itself when the build that started it
-dies, even by SIGKILL.
+Workers write each publication into a temp file beside it, so rendered bytes never cross
+the process boundary; the build renames it into place once it knows the record is the
+only one of its code. They hand back only what the manifest and the report need. Records
+come in batches (of file names, in a full build: the workers parse them too), so a worker
+keeps its reference data and templates warm across many records and the pool exchanges
+few messages. A worker exits by itself when the build that started it dies, even by
+SIGKILL.
 """
 
 from __future__ import annotations
