@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from codefolio.catalog.build import Job, Outcome
 from codefolio.catalog.facts import facts_keys
 from codefolio.catalog.index import index_row
 from codefolio.catalog.manifest import record_key
+from codefolio.catalog.pool import Job, Outcome
 from codefolio.compose import compose_publication
 from codefolio.errors import CodefolioError, Problem, RecordError, shown_problems
 from codefolio.fileio import write_temp
