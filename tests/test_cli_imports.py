@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
+
+import typer
 
 from codefolio.catalog.build import build_catalog
+from codefolio.cli.app import app
 from codefolio.cli.output import PaperName
 from codefolio.refdata import ReferenceData
 from codefolio.render import FORMATS, RENDERERS
@@ -91,3 +96,26 @@ def test_a_markdown_and_text_build_loads_no_html_pdf_or_sheet_module(tmp_path: P
 def test_help_lists_the_formats_and_papers_the_renderers_know() -> None:
     assert tuple(RENDERERS) == FORMATS
     assert get_args(Paper) == get_args(PaperName)
+
+
+def _callbacks(group: typer.Typer) -> Iterator[Callable[..., Any]]:
+    if group.registered_callback and group.registered_callback.callback:
+        yield group.registered_callback.callback
+    yield from (command.callback for command in group.registered_commands if command.callback)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            yield from _callbacks(sub.typer_instance)
+
+
+def test_command_signatures_hold_objects_so_start_up_evaluates_no_annotation_text() -> None:
+    # Typer reads every command's signature whichever command runs: an annotation kept as
+    # text (`from __future__ import annotations`) is evaluated twice per parameter there.
+    callbacks = list(_callbacks(app))
+    assert {"build", "lookup", "check"} <= {callback.__name__ for callback in callbacks}
+    as_text = [
+        f"{callback.__module__}.{callback.__name__}: {name}"
+        for callback in callbacks
+        for name, annotation in inspect.get_annotations(callback).items()
+        if isinstance(annotation, str)
+    ]
+    assert as_text == []

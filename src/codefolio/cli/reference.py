@@ -1,7 +1,5 @@
 """`codefolio lookup` and `codefolio refdata`: the shipped reference data sets."""
 
-from __future__ import annotations
-
 import dataclasses
 from typing import Annotated
 
