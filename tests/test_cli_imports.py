@@ -25,10 +25,10 @@ from tests.conftest import EXAMPLES, copy_examples
 # Run the command as the console script does, then list what the process imported.
 PROBE = """
 import json, sys
-from codefolio.cli.app import app
+from codefolio.cli import main
 sys.argv = ["codefolio", *sys.argv[1:]]
 try:
-    app()
+    main()
 except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)), file=sys.stderr)
@@ -119,3 +119,21 @@ def test_command_signatures_hold_objects_so_start_up_evaluates_no_annotation_tex
         if isinstance(annotation, str)
     ]
     assert as_text == []
+
+
+def test_the_console_script_collects_late_and_leaves_its_objects_out_of_the_exit_collection() -> (
+    None
+):
+    probe = (
+        "import gc, sys\n"
+        "from codefolio.cli import START_UP_OBJECTS, main\n"
+        "sys.argv = ['codefolio', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(gc.get_threshold()[0] == START_UP_OBJECTS, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    version, collection = done.stdout.splitlines()
+    assert version.startswith("codefolio ")
+    late, frozen = collection.split()
+    assert late == "True"
+    assert int(frozen) > 10_000  # the modules, classes and functions loaded for the command
