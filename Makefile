@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed
 EXAMPLES := examples/J9306.yaml examples/J9355.yaml
 OUT := out
 
-.PHONY: run test fuzz lint golden bench bench-claims bytecode clean pdf-packages \
-	browser-packages java-runtime apt-install
+.PHONY: run test fuzz lint golden bench bench-claims clean pdf-packages browser-packages \
+	java-runtime apt-install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) bytecode pdf-packages
+run: $(STAMP) pdf-packages
 	$(BIN)/codefolio build $(EXAMPLES) -o $(OUT) --format md,txt,html,pdf,json
 	$(BIN)/codefolio site examples -o $(OUT)/site
 
@@ -58,12 +58,7 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python tests/golden/regenerate.py
 
-# The sources' bytecode, as an installed wheel has it: where PYTHONDONTWRITEBYTECODE is set, an
-# editable install would otherwise compile every module again on every command.
-bytecode: $(STAMP)
-	$(BIN)/python -m compileall -q src
-
-bench: $(STAMP) bytecode pdf-packages
+bench: $(STAMP) pdf-packages
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_refdata.py
 	$(BIN)/python benchmarks/bench_formats.py
