@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, get_args
 
+import pytest
 import typer
 
 from codefolio.catalog.build import build_catalog
@@ -122,12 +123,14 @@ def test_command_signatures_hold_objects_so_start_up_evaluates_no_annotation_tex
     assert as_text == []
 
 
-def test_the_console_script_collects_late_and_leaves_its_objects_out_of_the_exit_collection() -> (
-    None
-):
+@pytest.mark.parametrize("module", ["codefolio.cli", "codefolio.cli.app"])  # earlier installs
+def test_the_console_script_collects_late_and_leaves_its_objects_out_of_the_exit_collection(
+    module: str,
+) -> None:
     probe = (
         "import gc, sys\n"
-        "from codefolio.cli import START_UP_OBJECTS, main\n"
+        f"from {module} import main\n"
+        "from codefolio.cli import START_UP_OBJECTS\n"
         "sys.argv = ['codefolio', '--version']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(gc.get_threshold()[0] == START_UP_OBJECTS, gc.get_freeze_count())\n"

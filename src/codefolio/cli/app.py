@@ -209,4 +209,7 @@ readable_help(app)
 
 
 def main() -> None:
-    app()
+    """The console script as installs made before `codefolio.cli.main` name it."""
+    from codefolio.cli import main as console_script
+
+    console_script()
