@@ -102,7 +102,7 @@ class ReferenceData:
         self._descriptors: list[tuple[str, str]] = []
         self._naming: dict[str, list[str]] = {}
         self._words: dict[str, list[int]] = {}
-        self._memo: dict[tuple[str, str], Any] = {}
+        self._memo: dict[tuple[str, ...], Any] = {}
         self._views: dict[tuple[str, ...], ReferenceData] = {}
         self.manifest = manifest
         self.path = path
@@ -186,6 +186,23 @@ class ReferenceData:
             sql += f" AND {code_column} IN ({', '.join('?' * len(codes))})"
             args.extend(sorted(codes))
         return self._rows(sql, *args)
+
+    def table_codes(
+        self, table: str, edition_column: str, editions: tuple[str, ...], code_column: str
+    ) -> set[str]:
+        """Every code some of `editions` of a store table holds (names from the registry)."""
+        marks = ", ".join("?" * len(editions))
+        sql = f"SELECT DISTINCT {code_column} FROM {table} WHERE {edition_column} IN ({marks})"
+        with self._lock:
+            return {code for (code,) in self._conn.execute(sql, editions)}
+
+    def remembered(self, key: tuple[str, ...], make: Callable[[], _Row]) -> _Row:
+        """`make()`, worked out once per view: what a catalogue asks for every record."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._memo[key] = make()
+            return found
 
     # Data sets
 
