@@ -37,7 +37,7 @@ class SourceRef(_Node):
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self.ref == other.ref and self.kind == other.kind  # type: ignore[attr-defined]
+        return self.ref == other.ref and self.kind == other.kind
 
 
 class Paragraph(_Node):
