@@ -104,6 +104,7 @@ class ReferenceData:
         self._words: dict[str, list[int]] = {}
         self._memo: dict[tuple[str, ...], Any] = {}
         self._views: dict[tuple[str, ...], ReferenceData] = {}
+        self._dated: dict[date, ReferenceData] = {}
         self.manifest = manifest
         self.path = path
         self.build = build
@@ -117,8 +118,12 @@ class ReferenceData:
         """The same store, answering from the editions in force on `as_of` (HCPCS, MUE and
         OPPS by effective date, the ASP crosswalk by quarter); one view per set of editions
         is kept, so what it reads once (descriptors) is read once."""
+        known = self._dated.get(as_of)
+        if known is not None:  # checking and composing each record ask for the same date
+            return known
         editions = tuple(dataset.in_force(as_of).edition for dataset in self.manifest.datasets)
         if editions == tuple(self._editions.values()):
+            self._dated[as_of] = self
             return self
         with self._lock:
             view = self._views.get(editions)
@@ -126,10 +131,11 @@ class ReferenceData:
                 view = ReferenceData.__new__(ReferenceData)
                 view.__dict__.update(self.__dict__)
                 view._known, view._descriptors, view._naming, view._words = {}, [], {}, {}
-                view._memo = {}
+                view._memo, view._dated = {}, {}
                 view.as_of = as_of
                 view._editions = dict(zip(self._editions, editions, strict=True))
                 self._views[editions] = view
+            self._dated[as_of] = view
         return view
 
     def edition(self, dataset_id: str) -> str:
