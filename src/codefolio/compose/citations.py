@@ -8,6 +8,7 @@ through these functions, so content added to any section is cited the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -198,6 +199,7 @@ def edition_name(entry: DataSetEdition, edition: str) -> str:
     return f"{name}, {words}" if words.startswith("version") else f"{name}, {words} edition"
 
 
+@functools.lru_cache(maxsize=1024)  # a catalogue names the same few editions on every page
 def edition_words(edition: str) -> str:
     """An edition label a US reader cannot misread: `2025-10` -> `October 2025`,
     `2026-04-01` -> `April 1, 2026`, `2026q1` -> `2026 Q1`, `25.1` -> `version 25.1`."""

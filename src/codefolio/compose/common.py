@@ -52,6 +52,7 @@ def format_amount(amount: Decimal) -> str:
     return format(amount.normalize(), "f")
 
 
+@functools.lru_cache(maxsize=_SHARED)  # the same dates recur on every page of a catalogue
 def long_date(day: date) -> str:
     """`April 1, 2026`: the date written out, never `04/01/2026` or `01/04/2026`."""
     return f"{day.strftime('%B')} {day.day}, {day.year}"
