@@ -5,7 +5,9 @@ runs of the `codefolio` command: the cold `catalog build` in md, html and json, 
 no-change rebuild, `lookup J9306`, `build examples/J9306.yaml` in md and txt, and
 `refdata build` into an empty folder (the reference data store's cold build, as on first
 use). Peak memory is that of the cold build: its largest process, and its whole process
-tree sampled every 20 ms. The machine's load average is printed before and after: other
+tree sampled every 20 ms. The cold build's CPU time (user and system, workers included)
+is printed beside it, and one cold build in a single process (`--jobs 1`) with its CPU
+time and peak memory. The machine's load average is printed before and after: other
 work on the machine slows every figure.
 
 BENCH_RUNS sets the number of runs (default 3; the quick commands run three times as often).
@@ -97,6 +99,13 @@ def timed(*args: str, memory: bool = False, cache: Path | None = None) -> tuple[
     return seconds, peak
 
 
+def children_cpu() -> float:
+    """User and system seconds of every command run and waited for so far (with the
+    workers each waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -123,14 +132,21 @@ def main() -> int:
             f"{len(scaffolded.terminated):,} terminated codes skipped); median of {RUNS} runs"
         )
         build = ["catalog", "build", str(records), "-o", str(out), "-f", "md,html,json"]
-        cold, rebuild, peaks = [], [], []
+        cold, cpu, rebuild, peaks = [], [], [], []
         for _ in range(RUNS):
             subprocess.run(["rm", "-rf", str(out)], check=True)
+            before = children_cpu()
             seconds, peak = timed(*build, memory=True)
+            cpu.append(children_cpu() - before)
             cold.append(seconds)
             peaks.append(peak)
             rebuild.append(timed(*build)[0])
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # Once in one process (--jobs 1), for its peak memory: it holds the whole build.
+        subprocess.run(["rm", "-rf", str(out)], check=True)
+        before = children_cpu()
+        alone, alone_peak = timed(*build, "-j", "1", memory=True)
+        alone_cpu = children_cpu() - before
     lookup = [timed("lookup", "J9306")[0] for _ in range(RUNS * 3)]
     with tempfile.TemporaryDirectory() as folder:
         one = ["build", "examples/J9306.yaml", "-o", folder, "--format", "md,txt"]
@@ -140,8 +156,10 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             store.append(timed("refdata", "build", cache=Path(folder))[0])
 
-    rate = f"{count / median(cold):.0f} publications/s"
+    rate = f"{count / median(cold):.0f} publications/s, {median(cpu):.1f} s CPU (user+sys)"
     row(f"cold catalog build, {count:,} records, md+html+json", median(cold), "< 12 s", rate)
+    detail = f"{alone_cpu:.1f} s CPU, {alone_peak:.0f} MB peak (one run)"
+    row("cold catalog build in one process (--jobs 1)", alone, "", detail)
     row("no-change rebuild", median(rebuild), "< 1 s")
     row("codefolio lookup J9306", median(lookup), "< 0.25 s")
     row("codefolio build examples/J9306.yaml md,txt", median(single), "< 0.4 s")

@@ -259,8 +259,6 @@ def test_a_read_only_catalogue_still_lists_every_failure(
 ) -> None:
     """The system refuses every write (root ignores file modes, so the refusal is simulated
     where codefolio writes: the mark, the atomic writes, the manifest)."""
-    from codefolio import fileio
-
     records, out = built
     (out / CATALOG_MARKER).unlink()  # an earlier codefolio's catalogue: the mark is written now
     (records / "J9306.yaml").write_text(
@@ -274,13 +272,12 @@ def test_a_read_only_catalogue_still_lists_every_failure(
 
     real_open = os.open
 
-    def open_refusing_the_mark(path: Any, *args: Any, **kwargs: Any) -> int:
-        if str(path).endswith(CATALOG_MARKER):
+    def open_refusing_writes(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith((CATALOG_MARKER, ".tmp")):  # the mark, every atomic write
             refuse()
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(os, "open", open_refusing_the_mark)
-    monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(os, "open", open_refusing_writes)
     code, stdout, stderr = run(
         "catalog", "build", str(records), "-o", str(out), "-j", "1", "-f", ",".join(FORMATS)
     )

@@ -4,9 +4,9 @@ bounded reads of input files."""
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,26 +20,51 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     `durable=False` skips the flush: a reader still never sees half a file, but after a
     power loss the file may be short. For files whose writer records their size and
     digest and checks them before trusting the file again (catalogue publications)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temp(path)
     os.close(fd)
-    tmp = Path(tmp_name)
     try:
         yield tmp
         if durable:
             with tmp.open("rb") as handle:
                 os.fsync(handle.fileno())
-        tmp.chmod(0o644)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to `path` through a temp file (see `replacing`)."""
-    with replacing(path, durable=durable) as tmp:
-        tmp.write_bytes(data)
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> os.stat_result:
+    """Write `data` to `path` through a temp file (see `replacing`), with one open, one
+    write and one rename: a catalogue writes tens of thousands of files. Returns the
+    file's stat as written (the rename keeps its size, mtime and inode)."""
+    tmp, written = write_temp(path, data, durable=durable)
+    try:
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def write_temp(path: Path, data: bytes, *, durable: bool = True) -> tuple[Path, os.stat_result]:
+    """Write `data` whole into a new temp file beside `path`, for the caller to rename over
+    `path` (or delete); returns the temp file and its stat. On any failure the temp file is
+    gone and nothing else was touched."""
+    fd, tmp = _create_temp(path)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+            written = os.fstat(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, written
 
 
 def write_atomic_text(path: Path, chunks: Iterable[str]) -> None:
@@ -47,6 +72,34 @@ def write_atomic_text(path: Path, chunks: Iterable[str]) -> None:
     a large page never has to sit in memory whole."""
     with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
         handle.writelines(chunks)
+
+
+# Temp names are `.<name>.<pid>_<n>.tmp`: unique within a process by the counter, across
+# processes by the pid; a name a killed process left behind is skipped (O_EXCL).
+_temp_numbers = itertools.count()
+
+
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """A new, empty temp file beside `path` (its folder made when missing), mode 0o644
+    whatever the umask, opened for writing."""
+    while True:
+        tmp = path.parent / f".{path.name}.{os.getpid()}_{next(_temp_numbers)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            if path.parent.is_dir():
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)  # once per new folder
+            continue
+        try:
+            os.fchmod(fd, 0o644)  # a umask may have narrowed the mode os.open set
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
+        return fd, tmp
 
 
 class UnreadableFile(ValueError):

@@ -18,13 +18,11 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any
 
 from codefolio.catalog.facts import change_lines, facts_keys
 from codefolio.catalog.folder import check_own_folder, inside
@@ -41,64 +39,42 @@ from codefolio.catalog.manifest import (
     load_catalog_manifest,
     record_key,
 )
+from codefolio.catalog.pool import (
+    Job,
+    Outcome,
+    Progress,
+    elsewhere,
+    run,
+    run_files,
+    worker_pool,
+)
 from codefolio.catalog.report import REPORT_FILES, Report, ReportRow, write_report
-from codefolio.catalog.sources import Failure, Located, Unread, check_source, read_source
-from codefolio.errors import CatalogError, RecordError
+from codefolio.catalog.sources import (
+    Failure,
+    Located,
+    Unread,
+    check_source,
+    duplicate_code,
+    read_source,
+    stat_records,
+)
+from codefolio.errors import CatalogError, Problem, RecordError
 from codefolio.fileio import write_atomic, write_atomic_text
 from codefolio.refdata import open_reference_data
 
 if TYPE_CHECKING:
-    from codefolio.records.model import CodeRecord
-    from codefolio.records.source import FieldPath
     from codefolio.refdata import ReferenceData
     from codefolio.render.html import Paper
 
 # The manifest is saved at most this often while publications are written, so a killed
 # build loses little work; it is always saved at the end.
-_SAVE_EVERY_SECONDS = 1.0
-# Records per pool task, at most: enough to make each message worth sending.
-_BATCH_MOST = 32
+_SAVE_EVERY_SECONDS = 5.0
 _PUBLICATION = re.compile(r"[A-Z0-9]{5}\.(md|txt|html|pdf|json)")
 _TEMP = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _SITE_FILES = ("index.html", "assets/site.css", "assets/site.js")
 CATALOG_MARKER = ".codefolio-catalog"
 """Written into every catalogue folder; only a folder holding it (or an empty one, or one an
 earlier codefolio left its manifest in) is ever written to."""
-
-
-class Progress(Protocol):
-    """Told how many publications will be built, then of each one finished."""
-
-    def start(self, total: int) -> None: ...
-
-    def advance(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Job:
-    """What every record of one build shares (handed to each worker)."""
-
-    out_dir: Path
-    formats: tuple[str, ...]
-    as_of: date
-    strict: bool
-    link_format: str
-    """The format the site index links each code to."""
-    paper: Paper = "letter"
-    """The page size of PDF output."""
-
-
-@dataclass
-class Outcome:
-    code: str
-    findings: list[tuple[str, FieldPath, str]] = field(default_factory=list)
-    gaps: list[tuple[str, str]] = field(default_factory=list)
-    outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
-    """Per format: the sha256 of the bytes written, and the file's size, mtime_ns, inode."""
-    index: dict[str, object] = field(default_factory=dict)
-    error: str | None = None
-    """Why nothing was published: findings that are errors (or warnings, when strict), or
-    what went wrong composing, rendering or writing."""
 
 
 @dataclass
@@ -162,87 +138,158 @@ def build_catalog(
         skip = not changed and manifest.trusted == trusted
         dirty |= manifest.trusted != trusted
         manifest.trusted = trusted
-        # A full build: the workers start now, and load while the records are read here.
-        pool = stack.enter_context(_pool(count)) if changed else None
-        loaded = read_source(source, _unchanged_files(manifest) if skip else None)
-        result.notes = loaded.notes
-        for failure in loaded.failures:
-            _unreadable(result, failure)
-        todo: list[Located] = []
-        for unread in loaded.unread:
-            entry = manifest.entries[unread.code].verified(out_dir)
-            if entry is not None:
-                dirty |= entry is not manifest.entries[unread.code]
-                manifest.entries[unread.code] = entry
-                _unchanged(result, unread.origin, entry, strict)
-            else:
-                again = _read_again(unread, result)
-                todo.extend([again] if again else [])
-        stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
+        # A full build: the workers start now, and load while the records are read.
+        pool = stack.enter_context(worker_pool(count)) if changed else None
         link = "html" if "html" in formats else formats[0]
-        job = Job(out_dir, tuple(formats), as_of, strict, link, paper)
-        outcomes: Iterator[tuple[Located, Outcome]] | None = None
-        if pool is not None and loaded.records and not todo:
-            # A full build: every record is published whatever its key, so the workers
-            # start on them now, while the keys are worked out here.
-            if progress:
-                progress.start(len(loaded.records))
-            outcomes = _run(job, loaded.records, pool, count, progress)
-        facts = facts_keys([item.record for item in [*loaded.records, *todo]], ref, as_of)
-        keys = {
-            item.record.code: record_key(f"{context}\n{facts[item.record.code]}", item.record)
-            for item in [*loaded.records, *todo]
-        }
-        for item in loaded.records:
-            code = item.record.code
-            old = manifest.entries.get(code)
-            same = old is not None and old.key == keys[code] and outcomes is None
-            entry = old.verified(out_dir) if old and same else None
-            if entry is None:
-                todo.append(item)
-                continue
-            changed |= entry.source != item.origin
-            entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
-            dirty |= entry != old
-            manifest.entries[code] = entry
-            _unchanged(result, item.origin, entry, strict)
-        if outcomes is None:
-            if progress:
-                progress.start(len(todo))
-            if pool is None and todo:
-                pool = stack.enter_context(_pool(min(count, len(todo))))
-            outcomes = _run(job, todo, pool, count, progress)
-        saver = _Saver(manifest, out_dir)
-        for item, outcome in outcomes:
-            entry = _entry(item, keys[item.record.code], stamps.get(item.origin), outcome)
-            if outcome.error is None:
-                _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
-                previous = manifest.entries.get(entry.code)
-                manifest.entries[entry.code] = entry
-                result.built.append(entry.code)
-                # A republication lists what the editions in force changed for its code.
-                changes = change_lines(ref, entry.code, as_of) if previous is not None else []
-                result.rows.append(replace(_row(entry, "built"), changes=changes))
-                saver.changed()
-            else:
-                failure = _failure(item.origin, entry, outcome.error, strict)
-                result.fail(failure, _row(entry, "failed", failure.problems[:1]))
-        result.removed = _drop_missing(manifest, loaded.codes, result, out_dir)
+        job = Job(out_dir, tuple(formats), as_of, strict, link, paper, context)
+        taker = _Taker(result, manifest, ref, as_of, strict, _Saver(manifest, out_dir))
+        if changed and source.is_dir():
+            codes = _publish_folder(source, job, pool, count, taker, progress, read_at)
+        else:
+            codes, moved, restamped = _publish_changed(
+                source, job, (stack, pool, count), taker, progress, read_at, skip=skip
+            )
+            changed |= moved
+            dirty |= restamped
+        result.removed = _drop_missing(manifest, codes, result, out_dir)
         changed |= bool(result.built or result.removed)
         report_as_of = "" if result.failures else as_of.isoformat()
         report = changed or bool(result.failures) or manifest.report_as_of != report_as_of
         # Each is written even when another cannot be (a full disk, a read-only folder), so
-        # the failures are still listed and whatever can be written is.
-        _writing(result, "index.html", lambda: _write_site(manifest, out_dir, everything=changed))
+        # the failures are still listed and whatever can be written is. The index and the
+        # report are written by the workers, side by side, while the manifest is encoded.
+        rows = [manifest.entries[code].index for code in sorted(manifest.entries)]
+        site = elsewhere(pool, _write_site, rows, out_dir, changed)
+        written: Callable[[], object] | None = None
         if report or not all((out_dir / name).is_file() for name in REPORT_FILES):
             result.rows.sort(key=lambda row: (row.code or "", row.source))
             done = Report(as_of.isoformat(), result.rows, result.removed)
-            _writing(result, "the report", lambda: write_report(out_dir, done))
+            written = elsewhere(pool, write_report, out_dir, done)
+        if report or dirty:
+            manifest.encode()
+        _writing(result, "index.html", site)
+        if written is not None:
+            _writing(result, "the report", written)
         if report or dirty:
             # A report that could not be written is written again next time.
             manifest.report_as_of = "" if result.errors else report_as_of
             _writing(result, MANIFEST_NAME, lambda: manifest.save(out_dir))
     return result
+
+
+Workers = tuple[contextlib.ExitStack, "ProcessPoolExecutor | None", int]
+"""Where a pool started on demand is kept, the pool when one is running, how many workers."""
+
+
+def _publish_folder(
+    source: Path,
+    job: Job,
+    pool: ProcessPoolExecutor | None,
+    count: int,
+    taker: _Taker,
+    progress: Progress | None,
+    read_at: int,
+) -> set[str]:
+    """Publish every record file of a folder; the codes read.
+
+    The workers read, key and publish the records (parsing is most of the work a parent
+    would otherwise do alone); here the files are only listed, the second record of a code
+    refused, and each publication renamed into place from its temp file, so a duplicate
+    never overwrites the first record's files."""
+    stats, early = stat_records(source)
+    paths = list(stats)
+    stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in stats.items()}
+    first: dict[str, str] = {}
+    duplicates: list[Failure] = []
+    if progress:
+        progress.start(len(paths))
+    for origin, outcome in run_files(job, paths, pool, count, progress):
+        code = outcome.code
+        if code is None:
+            early.append(Failure(origin, None, outcome.unreadable or []))
+        elif code in first:
+            outcome.discard()
+            where = Problem(origin, duplicate_code(code, first[code]), outcome.code_line, "code")
+            duplicates.append(Failure(origin, code, [str(where)]))
+        else:
+            first[code] = origin
+            taker.take(origin, outcome.key, stamps.get(origin), outcome, outcome.where)
+    # Listed as a read of the folder lists them: unreadable files, duplicates, the rest.
+    published, taker.result.failures = taker.result.failures, []
+    for failure in [*early, *duplicates]:
+        _unreadable(taker.result, failure)
+    taker.result.failures += published
+    return set(first) | {failure.code for failure in duplicates if failure.code}
+
+
+def _publish_changed(
+    source: Path,
+    job: Job,
+    workers: Workers,
+    taker: _Taker,
+    progress: Progress | None,
+    read_at: int,
+    *,
+    skip: bool,
+) -> tuple[set[str], bool, bool]:
+    """Publish the records of a sheet, or those of a folder whose key changed (`skip`:
+    record files unchanged since their last build are not even read). Returns the codes
+    read, whether an unchanged publication moved to another record file, and whether any
+    entry's stamps moved."""
+    stack, pool, count = workers
+    result, manifest, out_dir = taker.result, taker.manifest, job.out_dir
+    moved = restamped = False
+    loaded = read_source(source, _unchanged_files(manifest) if skip else None)
+    result.notes = loaded.notes
+    for failure in loaded.failures:
+        _unreadable(result, failure)
+    todo: list[Located] = []
+    for unread in loaded.unread:
+        entry = manifest.entries[unread.code].verified(out_dir)
+        if entry is not None:
+            restamped |= entry is not manifest.entries[unread.code]
+            manifest.entries[unread.code] = entry
+            _unchanged(result, unread.origin, entry, job.strict)
+        else:
+            again = _read_again(unread, result)
+            todo.extend([again] if again else [])
+    stamps = {origin: Stamp.settled(stat, read_at) for origin, stat in loaded.stats.items()}
+    outcomes: Iterator[tuple[Located, Outcome]] | None = None
+    if pool is not None and loaded.records and not todo:
+        # A full build: every record is published whatever its key, so the workers
+        # start on them now, while the keys are worked out here.
+        if progress:
+            progress.start(len(loaded.records))
+        outcomes = run(job, loaded.records, pool, count, progress)
+    records = [item.record for item in [*loaded.records, *todo]]
+    facts = facts_keys(records, taker.ref, job.as_of)
+    keys = {
+        record.code: record_key(f"{job.context}\n{facts[record.code]}", record)
+        for record in records
+    }
+    for item in loaded.records:
+        code = item.record.code
+        old = manifest.entries.get(code)
+        same = old is not None and old.key == keys[code] and outcomes is None
+        entry = old.verified(out_dir) if old and same else None
+        if entry is None:
+            todo.append(item)
+            continue
+        moved |= entry.source != item.origin
+        entry = replace(entry, source=item.origin, stamp=stamps.get(item.origin))
+        restamped |= entry != old
+        manifest.entries[code] = entry
+        _unchanged(result, item.origin, entry, job.strict)
+    if outcomes is None:
+        if progress:
+            progress.start(len(todo))
+        if pool is None and todo:
+            pool = stack.enter_context(worker_pool(min(count, len(todo))))
+        outcomes = run(job, todo, pool, count, progress)
+    for item, outcome in outcomes:
+        where = [str(item.problem(path, message)) for _, path, message in outcome.findings]
+        taker.take(item.origin, keys[item.record.code], stamps.get(item.origin), outcome, where)
+    return loaded.codes, moved, restamped
 
 
 def _trusted(ref: ReferenceData, as_of: date) -> str:
@@ -299,103 +346,13 @@ def _row(entry: Entry, status: str, problems: Sequence[str] = ()) -> ReportRow:
     return ReportRow(entry.code, entry.source, status, entry.gaps, entry.findings, list(problems))
 
 
-@contextlib.contextmanager
-def _pool(count: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes, all started at once (None when one process does the work)."""
-    if count <= 1:
-        yield None
-        return
-    # spawn: a worker starts clean, never sharing the parent's SQLite connection or locks.
-    context = get_context("spawn")
-    with ProcessPoolExecutor(
-        count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-    ) as pool:
-        for _ in range(count):  # each submission starts one worker
-            pool.submit(os.getpid)
-        try:
-            yield pool
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # batches not started are dropped, not run
-            raise
-
-
-def _start_worker(parent: int) -> None:
-    from codefolio.catalog.worker import start_worker
-
-    start_worker(parent)
-
-
-def _publish_batch(job: Job, records: list[CodeRecord]) -> list[Outcome]:
-    from codefolio.catalog.worker import publish_batch
-
-    return publish_batch(job, records)
-
-
-def _run(
-    job: Job,
-    todo: list[Located],
-    pool: ProcessPoolExecutor | None,
-    count: int,
-    progress: Progress | None,
-) -> Iterator[tuple[Located, Outcome]]:
-    """Each record with its outcome, in order; in the pool when there is one, where all
-    the batches are handed out now, so the workers start while the caller goes on.
-
-    The pool gets batches of records, a few per worker, so each message carries real work
-    and the last batches still spread over every worker."""
-    if not todo:
-        return iter(())
-    if pool is None:
-        return _in_process(job, todo, progress)
-    size = max(1, min(_BATCH_MOST, len(todo) // (count * 4)))
-    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
-    futures: list[Future[list[Outcome]]] = [
-        pool.submit(_publish_batch, job, [item.record for item in batch]) for batch in batches
-    ]
-    return _collect(batches, futures, progress)
-
-
-def _in_process(
-    job: Job, todo: list[Located], progress: Progress | None
-) -> Iterator[tuple[Located, Outcome]]:
-    from codefolio.catalog.worker import publish
-
-    for item in todo:
-        yield item, publish(job, item.record)
-        if progress:
-            progress.advance()
-
-
-def _collect(
-    batches: list[list[Located]],
-    futures: list[Future[list[Outcome]]],
-    progress: Progress | None,
-) -> Iterator[tuple[Located, Outcome]]:
-    """The outcomes of the batches handed to the pool, in the batches' order."""
-    done: dict[int, list[Outcome]] = {}
-    position = {id(future): index for index, future in enumerate(futures)}
-    next_index = 0
-    for future in as_completed(futures):
-        index = position[id(future)]
-        try:
-            done[index] = future.result()
-        except BrokenProcessPool as error:
-            message = f"the worker process died: {error}"
-            done[index] = [Outcome(item.record.code, error=message) for item in batches[index]]
-        while next_index in done:
-            for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
-                yield item, outcome
-                if progress:
-                    progress.advance()
-            next_index += 1
-
-
-def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> Entry:
+def _entry(origin: str, key: str, stamp: Stamp | None, outcome: Outcome, where: list[str]) -> Entry:
     from codefolio.records.source import format_path
 
+    assert outcome.code is not None  # an outcome with no code is an unreadable file
     return Entry(
         code=outcome.code,
-        source=item.origin,
+        source=origin,
         stamp=stamp,
         key=key,
         outputs={
@@ -403,12 +360,48 @@ def _entry(item: Located, key: str, stamp: Stamp | None, outcome: Outcome) -> En
             for fmt, (sha, size, mtime_ns, inode) in outcome.outputs.items()
         },
         findings=[
-            StoredFinding(severity, format_path(path), message, str(item.problem(path, message)))
-            for severity, path, message in outcome.findings
+            StoredFinding(severity, format_path(path), message, located)
+            for (severity, path, message), located in zip(outcome.findings, where, strict=True)
         ],
         gaps=[Gap(path, label) for path, label in outcome.gaps],
         index=outcome.index,
     )
+
+
+@dataclass
+class _Taker:
+    """Takes each record's outcome into the manifest and the result: its files renamed into
+    place and its entry recorded, or its failure listed."""
+
+    result: CatalogResult
+    manifest: CatalogManifest
+    ref: ReferenceData
+    as_of: date
+    strict: bool
+    saver: _Saver
+
+    def take(
+        self, origin: str, key: str, stamp: Stamp | None, outcome: Outcome, where: list[str]
+    ) -> None:
+        result, manifest, out_dir = self.result, self.manifest, self.result.out_dir
+        if outcome.error is None:
+            try:
+                outcome.place(out_dir)
+            except OSError as error:
+                outcome.error = f"cannot write: {error.strerror or error}"
+        entry = _entry(origin, key, stamp, outcome, where)
+        if outcome.error is None:
+            _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
+            previous = manifest.entries.get(entry.code)
+            manifest.entries[entry.code] = entry
+            result.built.append(entry.code)
+            # A republication lists what the editions in force changed for its code.
+            changes = change_lines(self.ref, entry.code, self.as_of) if previous else []
+            result.rows.append(replace(_row(entry, "built"), changes=changes))
+            self.saver.changed()
+        else:
+            failure = _failure(origin, entry, outcome.error, self.strict)
+            result.fail(failure, _row(entry, "failed", failure.problems[:1]))
 
 
 def _failure(origin: str, entry: Entry, error: str, strict: bool) -> Failure:
@@ -475,13 +468,14 @@ def _writing(result: CatalogResult, name: str, action: Callable[[], object]) -> 
         result.errors.append(f"{result.out_dir / name}: cannot write: {error.strerror or error}")
 
 
-def _write_site(manifest: CatalogManifest, out_dir: Path, *, everything: bool) -> None:
-    """The index and its assets: all of them, or only those missing."""
+def _write_site(rows: list[dict[str, Any]], out_dir: Path, everything: bool) -> None:
+    """The index (from each entry's index row, by code) and its assets: all of them, or
+    only those missing."""
     if everything or not (out_dir / "index.html").is_file():
         from codefolio.catalog.site import stream_index
 
-        rows = [IndexRow(**manifest.entries[code].index) for code in sorted(manifest.entries)]
-        write_atomic_text(inside(out_dir, "index.html"), stream_index(rows))
+        index = [IndexRow(**row) for row in rows]
+        write_atomic_text(inside(out_dir, "index.html"), stream_index(index))
     if everything or not all((out_dir / name).is_file() for name in _SITE_FILES[1:]):
         from codefolio.catalog.site import site_assets
 

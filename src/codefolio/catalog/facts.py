@@ -11,6 +11,7 @@ are left out, so a code whose facts an import did not change keeps its publicati
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -34,6 +35,12 @@ def _codes(record: CodeRecord, ref: ReferenceData) -> set[str]:
     if record.drug and record.drug.generic_name:
         codes.update(row.code for row in ref.hcpcs_naming(record.drug.generic_name))
     return {normalize_code(code) for code in codes}
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_digest(ref: ReferenceData, as_of: date) -> str:
+    """The digest of `_shared`: the same for every batch of records a worker keys."""
+    return hashlib.sha256(_shared(ref, as_of).encode("utf-8")).hexdigest()
 
 
 def _shared(ref: ReferenceData, as_of: date) -> str:
@@ -60,7 +67,10 @@ def facts_keys(records: Sequence[CodeRecord], ref: ReferenceData, as_of: date) -
     from codefolio.refdata.diff import diff_editions, previous_edition
 
     ref = ref.at(as_of)
-    wanted = {record.code: _codes(record, ref) for record in records}
+    wanted: dict[str, set[str]] = {}
+    for record in records:  # a second record of a code is refused: the first one counts
+        if record.code not in wanted:
+            wanted[record.code] = _codes(record, ref)
     every = set().union(*wanted.values()) if wanted else set()
     rows: dict[str, list[str]] = defaultdict(list)
     for dataset in ref.datasets():
@@ -83,7 +93,7 @@ def facts_keys(records: Sequence[CodeRecord], ref: ReferenceData, as_of: date) -
         if previous is not None:
             for change in diff_editions(ref, dataset.id, previous, current, every).changes:
                 rows[change.code].append(f"change:{change.model_dump_json()}")
-    shared = hashlib.sha256(_shared(ref, as_of).encode("utf-8")).hexdigest()
+    shared = _shared_digest(ref, as_of)
     keys = {}
     for code, codes in wanted.items():
         digest = hashlib.sha256(shared.encode("ascii"))

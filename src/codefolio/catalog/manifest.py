@@ -167,6 +167,12 @@ class CatalogManifest:
         entries = ",".join(f"{_dumps(code)}:{self._encode(code)}" for code in sorted(self.entries))
         return f'{_dumps(head)[:-1]},"entries":{{{entries}}}}}'.encode()
 
+    def encode(self) -> None:
+        """Encode every entry changed since the last save now (the build does it while the
+        workers write the index and report); the save then only joins them."""
+        for code in self.entries:
+            self._encode(code)
+
     def _encode(self, code: str) -> str:
         entry = self.entries[code]
         cached = self.encoded.get(code)

@@ -102,11 +102,9 @@ def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
     check_source(source)
     if source.is_dir():
         items: list[Located | Unread] = []
-        failures: list[Failure] = []
-        stats: dict[str, os.stat_result] = {}
-        for path in _record_files(source):
+        stats, failures = stat_records(source)
+        for path, stat in stats.items():
             try:
-                stats[path] = stat = os.stat(path)  # noqa: PTH116 (see `_record_files`)
                 code = unchanged(path, stat) if unchanged else None
                 items.append(Unread(path, code) if code else _read_record(path))
             except RecordError as error:
@@ -125,6 +123,24 @@ def read_source(source: Path, unchanged: Unchanged | None = None) -> Source:
     )
     found.notes = [sheet.note] if sheet.note else []
     return found
+
+
+def stat_records(records_dir: Path) -> tuple[dict[str, os.stat_result], list[Failure]]:
+    """Each record file of a folder, by name, with its stat before it is read (so a later
+    edit shows); a file that cannot be stat'ed is a Failure."""
+    stats: dict[str, os.stat_result] = {}
+    failures: list[Failure] = []
+    for path in _record_files(records_dir):
+        try:
+            stats[path] = os.stat(path)  # noqa: PTH116 (see `_record_files`)
+        except OSError as error:
+            failures.append(Failure(path, None, [f"{path}: {error.strerror}"]))
+    return stats, failures
+
+
+def duplicate_code(code: str, first: str) -> str:
+    """Why a second record for `code` is refused: it would overwrite the first's files."""
+    return f"code {code} is also the code of {first}; keep one record per code"
 
 
 def check_source(source: Path) -> None:
@@ -160,7 +176,7 @@ def _unique(items: list[Located | Unread], failures: list[Failure]) -> Source:
             else:
                 found.records.append(item)
             continue
-        message = f"code {code} is also the code of {first[code]}; keep one record per code"
+        message = duplicate_code(code, first[code])
         try:  # an unread file is read to locate its code line
             located = _read_record(item.origin) if isinstance(item, Unread) else item
             problem = str(located.problem(("code",), message))
