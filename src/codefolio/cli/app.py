@@ -1,7 +1,5 @@
 """`codefolio` command: build publications, the catalogue site and the schema; validate records."""
 
-from __future__ import annotations
-
 import json
 from datetime import date, datetime
 from pathlib import Path
