@@ -320,6 +320,25 @@ def test_changes_since_the_previous_edition(ref: ReferenceData) -> None:
     }
 
 
+def test_a_catalogue_of_codes_gets_the_changes_of_each_code_diffed_alone(updated: Path) -> None:
+    """Past its first few codes, a view reads which codes each pair of editions holds and
+    diffs only those; every code's changes stay those of diffing it on its own."""
+    view = ReferenceData.open(updated).at(date(2026, 8, 1))
+    codes = [*(f"J{n:04d}" for n in range(9000, 9400, 4)), "A0021", "J9306", "J9355"]
+    changed: set[str] = set()
+    for code in codes:
+        for dataset_id, diff in changes_since_previous(view, code).items():
+            alone = diff_editions(view, dataset_id, diff.from_edition, diff.to_edition, [code])
+            assert diff == alone
+            if diff.changes:
+                changed.add(code)
+    assert {"J9306", "J9355"} <= changed
+    asp = changes_since_previous(view, "J9306")["asp"]
+    assert [change.describe() for change in asp.changes] == [
+        "payment limit: 17.012 → 17.500 (+2.87%)"
+    ]
+
+
 def test_importing_again_changes_nothing(updated: Path, tmp_path: Path) -> None:
     before = _digest(updated)
     result = import_files([april_limits(tmp_path), july_mue_zip(tmp_path)], updated)

@@ -1,7 +1,5 @@
 """`codefolio` command: build publications, the catalogue site and the schema; validate records."""
 
-from __future__ import annotations
-
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -211,4 +209,7 @@ readable_help(app)
 
 
 def main() -> None:
-    app()
+    """The console script as installs made before `codefolio.cli.main` name it."""
+    from codefolio.cli import main as console_script
+
+    console_script()

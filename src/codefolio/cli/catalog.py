@@ -1,8 +1,6 @@
 """`codefolio catalog build` (a whole catalogue from a folder of records or a sheet) and
 `codefolio scaffold` (starter records for code ranges)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated

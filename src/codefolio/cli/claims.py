@@ -1,7 +1,5 @@
 """`codefolio claims check`: the billing rules over claim lines, on DuckDB or Spark."""
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Iterator
 from enum import StrEnum
@@ -44,7 +42,7 @@ class Severity(StrEnum):
     review = "review"
 
 
-def _records(folder: Path | None) -> list[CodeRecord]:
+def _records(folder: Path | None) -> list["CodeRecord"]:
     if folder is None:
         return []
     if not folder.is_dir():

@@ -1,8 +1,6 @@
 """`codefolio refdata import`, `refdata info` and `refdata diff`: the editions of the data
 sets, shipped and imported, and what changed between them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated

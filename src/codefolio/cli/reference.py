@@ -1,9 +1,7 @@
 """`codefolio lookup` and `codefolio refdata`: the shipped reference data sets."""
 
-from __future__ import annotations
-
 import dataclasses
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,7 +10,9 @@ from codefolio.cli.editions import refdata_diff, refdata_import, refdata_info
 from codefolio.cli.output import AsOfOption, as_of_date, err, fail, open_store, out
 from codefolio.errors import CodefolioError
 from codefolio.refdata import KINDS, ReferenceData, rebuild_reference_data
-from codefolio.refdata.report import CodeReport, report_code
+
+if TYPE_CHECKING:  # the report module loads with `lookup`, the one command using it
+    from codefolio.refdata.report import CodeReport
 
 refdata_app = typer.Typer(
     name="refdata",
@@ -22,7 +22,7 @@ refdata_app = typer.Typer(
 )
 
 
-def _report_rows(report: CodeReport) -> list[tuple[str, str, str]]:
+def _report_rows(report: "CodeReport") -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     if report.record is not None:
         cited = f"{report.record.dataset}@{report.record.edition}"
@@ -76,6 +76,8 @@ def lookup(
 
     Example: `codefolio lookup J9306`
     """
+    from codefolio.refdata.report import report_code
+
     try:
         ref = open_store().at(as_of_date(as_of))
         report = report_code(ref, code, kind)

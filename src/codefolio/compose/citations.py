@@ -8,8 +8,9 @@ through these functions, so content added to any section is cited the same way.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -44,23 +45,39 @@ class Reference:
     text: str
 
 
-def section_sources(section: Section) -> Iterator[SourceRef]:
-    """Every source a section and its subsections cite, in reading order."""
+def unique_sources(sections: Iterable[Section]) -> list[SourceRef]:
+    """Every source the sections cite, each once, in order of first citation."""
+    found: list[SourceRef] = []
+    for section in sections:
+        section_sources(section, found)
+    return list(dict.fromkeys(found))
+
+
+def section_sources(section: Section, found: list[SourceRef] | None = None) -> list[SourceRef]:
+    """Every source a section and its subsections cite, in reading order (added to `found`).
+    A list built in one pass: a catalogue walks every page's sources several times."""
+    found = [] if found is None else found
     for block in section.blocks:
-        yield from block_sources(block)
+        _add_sources(block, found)
     for sub in section.subsections:
-        yield from section_sources(sub)
+        section_sources(sub, found)
+    return found
 
 
-def block_sources(block: Block) -> Iterator[SourceRef]:
+def block_sources(block: Block) -> list[SourceRef]:
+    return _add_sources(block, [])
+
+
+def _add_sources(block: Block, found: list[SourceRef]) -> list[SourceRef]:
     if block.type in ("paragraph", "callout"):
-        yield from block.sources
+        found += block.sources
     elif block.type == "list":
         for item in block.items:
-            yield from item.sources
+            found += item.sources
     elif block.type == "table":
         for row in block.rows:
-            yield from row.sources
+            found += row.sources
+    return found
 
 
 def reference_key(ref: SourceRef) -> str:
@@ -128,11 +145,7 @@ class Citations:
         return citations
 
     def __init__(self, publication: Publication) -> None:
-        self.sources = list(
-            dict.fromkeys(
-                ref for section in publication.sections for ref in section_sources(section)
-            )
-        )
+        self.sources = unique_sources(publication.sections)
         datasets = publication.datasets
         self.references = build_references(publication.code, self.sources, datasets)
         self._numbers = {entry.key: entry.number for entry in self.references}
@@ -198,6 +211,7 @@ def edition_name(entry: DataSetEdition, edition: str) -> str:
     return f"{name}, {words}" if words.startswith("version") else f"{name}, {words} edition"
 
 
+@functools.lru_cache(maxsize=1024)  # a catalogue names the same few editions on every page
 def edition_words(edition: str) -> str:
     """An edition label a US reader cannot misread: `2025-10` -> `October 2025`,
     `2026-04-01` -> `April 1, 2026`, `2026q1` -> `2026 Q1`, `25.1` -> `version 25.1`."""

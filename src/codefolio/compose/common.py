@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -12,17 +13,28 @@ from codefolio.compose.model import BulletList, ListItem, Missing, SourceRef
 from codefolio.records.model import CodeRecord
 from codefolio.records.required import required_label
 
+# Nodes every publication of a catalogue repeats (input fields, absent elements) are made
+# once, among the most recent ones: they are frozen, so publications share them.
+_SHARED = 4096
+
 
 def src(*paths: str) -> list[SourceRef]:
     """Input field references, e.g. src("code", "descriptor")."""
-    return [SourceRef(kind="input", ref=path) for path in paths]
+    return [_input_ref(path) for path in paths]
 
 
+@functools.lru_cache(maxsize=_SHARED)
+def _input_ref(path: str) -> SourceRef:
+    return SourceRef(kind="input", ref=path)
+
+
+@functools.lru_cache(maxsize=_SHARED)
 def missing(field: str) -> Missing:
     """The Missing block for a required element, labelled from the one list of them."""
     return Missing(element=field, label=required_label(field))
 
 
+@functools.lru_cache(maxsize=_SHARED)
 def optional_missing(field: str, label: str) -> Missing:
     """An absent element the record need not give; the section still says so plainly."""
     return Missing(element=field, label=label, required=False)
@@ -40,6 +52,7 @@ def format_amount(amount: Decimal) -> str:
     return format(amount.normalize(), "f")
 
 
+@functools.lru_cache(maxsize=_SHARED)  # the same dates recur on every page of a catalogue
 def long_date(day: date) -> str:
     """`April 1, 2026`: the date written out, never `04/01/2026` or `01/04/2026`."""
     return f"{day.strftime('%B')} {day.day}, {day.year}"

@@ -83,12 +83,7 @@ def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> Referen
         t.code: taxonomy for t in record.provider_taxonomies if (taxonomy := ref.taxonomy(t.code))
     }
     diagnoses = {d.code: diagnosis for d in record.diagnoses if (diagnosis := ref.icd10(d.code))}
-    datasets = {
-        entry.id: DataSetEdition(
-            id=entry.id, name=entry.name, publisher=entry.publisher, edition=ref.edition(entry.id)
-        )
-        for entry in ref.datasets()
-    }
+    datasets = ref.remembered(("dataset editions",), lambda: _dataset_editions(ref))
     policy = {code: hit for code in POLICY_MODIFIERS if (hit := ref.modifier(code))}
     settings = frozenset(
         form.mue_setting
@@ -123,6 +118,17 @@ def gather_facts(record: CodeRecord, ref: ReferenceData, as_of: date) -> Referen
         same_ingredient=same,
         mue_settings=settings or frozenset({"practitioner", "outpatient_hospital"}),
     )
+
+
+def _dataset_editions(ref: ReferenceData) -> dict[str, DataSetEdition]:
+    """Every shipped data set by id, in the edition the view answers from: the same for
+    every record of a catalogue, so made once per view."""
+    return {
+        entry.id: DataSetEdition(
+            id=entry.id, name=entry.name, publisher=entry.publisher, edition=ref.edition(entry.id)
+        )
+        for entry in ref.datasets()
+    }
 
 
 def cite(row: ReferenceRow, *fields: str) -> list[SourceRef]:

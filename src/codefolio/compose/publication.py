@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from codefolio import __version__
 from codefolio.compose.benchmarks import compose_benchmarks
 from codefolio.compose.changes import compose_changes
-from codefolio.compose.citations import section_sources
+from codefolio.compose.citations import unique_sources
 from codefolio.compose.claims import compose_claims
 from codefolio.compose.diagnoses import compose_diagnoses
 from codefolio.compose.documentation import compose_documentation
 from codefolio.compose.facts import descriptor_of, gather_facts
-from codefolio.compose.model import Publication, SourceRef
+from codefolio.compose.model import Publication
 from codefolio.compose.overview import compose_overview
 from codefolio.compose.pairings import compose_pairings
 from codefolio.compose.payers import compose_payers
@@ -56,7 +56,7 @@ def compose_publication(
     ]
     current = refdata.at(as_of)
     changes = compose_changes(record.code, changes_since_previous(current, record.code), current)
-    cited = _unique(ref for section in [*body, changes] for ref in section_sources(section))
+    cited = unique_sources([*body, changes])
     datasets = cited_datasets(cited, facts.datasets)
     descriptor = descriptor_of(record, facts)
     notes = compose_review_notes(findings, staleness, work)
@@ -78,7 +78,7 @@ def compose_publication(
         as_of=as_of,
         datasets=datasets,
         sections=sections,
-        sources=_unique(ref for section in sections for ref in section_sources(section)),
+        sources=unique_sources(sections),
         findings=[str(finding) for finding in findings],
     )
 
@@ -88,7 +88,3 @@ def _drug_names(record: CodeRecord) -> list[str]:
     if drug is None:
         return []
     return ([drug.generic_name] if drug.generic_name else []) + list(drug.brand_names)
-
-
-def _unique(refs: Iterator[SourceRef]) -> list[SourceRef]:
-    return list(dict.fromkeys(refs))

@@ -56,8 +56,13 @@ class Staleness:
 
 def stale_editions(facts: ReferenceFacts, ref: ReferenceData) -> dict[str, Staleness]:
     """Each quarterly data set whose edition for the as-of date is not of its quarter: the
-    newest shipped when the as-of date is later, the oldest when it is earlier."""
+    newest shipped when the as-of date is later, the oldest when it is earlier (worked out
+    once per quarter: every record of a catalogue asks)."""
     wanted = quarter_of(facts.as_of)
+    return ref.remembered(("stale editions", wanted), lambda: _stale_editions(wanted, ref))
+
+
+def _stale_editions(wanted: str, ref: ReferenceData) -> dict[str, Staleness]:
     found = {}
     for dataset_id in QUARTERLY:
         dataset = ref.dataset(dataset_id)

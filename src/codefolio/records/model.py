@@ -1,7 +1,5 @@
 """The input record, format `codefolio/1`: what a billing team knows about one code."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable
 from typing import Annotated, Literal
@@ -204,7 +202,7 @@ class CodeRecord(_Strict):
         return system
 
     @model_validator(mode="after")
-    def _infer_code_system(self) -> CodeRecord:
+    def _infer_code_system(self) -> "CodeRecord":
         if self.code_system is None:
             object.__setattr__(self, "code_system", infer_code_system(self.code))
         return self

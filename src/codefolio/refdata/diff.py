@@ -210,11 +210,43 @@ def changes_since_previous(ref: ReferenceData, code: str) -> dict[str, EditionDi
         if not datasets.spec(dataset.id).diffs:
             continue
         previous = previous_edition(ref, dataset.id)
-        if previous is not None:
-            found[dataset.id] = diff_editions(
-                ref, dataset.id, previous, ref.edition(dataset.id), [code]
+        if previous is None:
+            continue
+        edition = ref.edition(dataset.id)
+        held = _codes_held(ref, dataset.id, previous, edition)
+        if held is None or normalize_code(code) in held:
+            found[dataset.id] = diff_editions(ref, dataset.id, previous, edition, [code])
+        else:  # in neither edition: nothing changed, and no table need be read
+            found[dataset.id] = EditionDiff(
+                dataset=dataset.id, from_edition=previous, to_edition=edition, changes=[]
             )
     return found
+
+
+# Codes a view diffs by reading their rows before it reads which codes the two editions
+# hold at all: a catalogue asks for thousands of codes, most of them in no quarterly
+# payment file, and a single build for one.
+_CODES_BEFORE_HELD = 32
+
+
+def _codes_held(ref: ReferenceData, dataset_id: str, old: str, new: str) -> set[str] | None:
+    """The codes either edition of a data set holds, once the view has been asked about
+    enough codes for reading them to pay; None before."""
+    asked = ref.remembered(("changes asked", dataset_id, old, new), lambda: [0])
+    asked[0] += 1
+    if asked[0] <= _CODES_BEFORE_HELD:
+        return None
+
+    def held() -> set[str]:
+        spec = datasets.spec(dataset_id)
+        codes: set[str] = set()
+        for diffed in spec.diffs:
+            table = spec.table(diffed.table)
+            column = "edition" if table.editioned else "quarter"
+            codes |= ref.table_codes(table.stored, column, (old, new), diffed.code_column)
+        return codes
+
+    return ref.remembered(("codes held", dataset_id, old, new), held)
 
 
 class HistoryEntry(BaseModel):

@@ -102,8 +102,9 @@ class ReferenceData:
         self._descriptors: list[tuple[str, str]] = []
         self._naming: dict[str, list[str]] = {}
         self._words: dict[str, list[int]] = {}
-        self._memo: dict[tuple[str, str], Any] = {}
+        self._memo: dict[tuple[str, ...], Any] = {}
         self._views: dict[tuple[str, ...], ReferenceData] = {}
+        self._dated: dict[date, ReferenceData] = {}
         self.manifest = manifest
         self.path = path
         self.build = build
@@ -117,8 +118,12 @@ class ReferenceData:
         """The same store, answering from the editions in force on `as_of` (HCPCS, MUE and
         OPPS by effective date, the ASP crosswalk by quarter); one view per set of editions
         is kept, so what it reads once (descriptors) is read once."""
+        known = self._dated.get(as_of)
+        if known is not None:  # checking and composing each record ask for the same date
+            return known
         editions = tuple(dataset.in_force(as_of).edition for dataset in self.manifest.datasets)
         if editions == tuple(self._editions.values()):
+            self._dated[as_of] = self
             return self
         with self._lock:
             view = self._views.get(editions)
@@ -126,10 +131,11 @@ class ReferenceData:
                 view = ReferenceData.__new__(ReferenceData)
                 view.__dict__.update(self.__dict__)
                 view._known, view._descriptors, view._naming, view._words = {}, [], {}, {}
-                view._memo = {}
+                view._memo, view._dated = {}, {}
                 view.as_of = as_of
                 view._editions = dict(zip(self._editions, editions, strict=True))
                 self._views[editions] = view
+            self._dated[as_of] = view
         return view
 
     def edition(self, dataset_id: str) -> str:
@@ -186,6 +192,23 @@ class ReferenceData:
             sql += f" AND {code_column} IN ({', '.join('?' * len(codes))})"
             args.extend(sorted(codes))
         return self._rows(sql, *args)
+
+    def table_codes(
+        self, table: str, edition_column: str, editions: tuple[str, ...], code_column: str
+    ) -> set[str]:
+        """Every code some of `editions` of a store table holds (names from the registry)."""
+        marks = ", ".join("?" * len(editions))
+        sql = f"SELECT DISTINCT {code_column} FROM {table} WHERE {edition_column} IN ({marks})"
+        with self._lock:
+            return {code for (code,) in self._conn.execute(sql, editions)}
+
+    def remembered(self, key: tuple[str, ...], make: Callable[[], _Row]) -> _Row:
+        """`make()`, worked out once per view: what a catalogue asks for every record."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._memo[key] = make()
+            return found
 
     # Data sets
 

@@ -17,7 +17,12 @@ from markupsafe import Markup
 from codefolio.compose.citations import Citations, edition_name
 from codefolio.compose.common import long_date
 from codefolio.compose.model import Chart, Publication, Table
-from codefolio.render.html_sections import SectionWriter, bar_chart
+from codefolio.render.html_sections import (
+    SectionWriter,
+    bar_chart,
+    contents_html,
+    field_sources_html,
+)
 from codefolio.render.templating import render_template
 
 Paper = Literal["letter", "a4"]
@@ -84,12 +89,9 @@ def render_html_page(publication: Publication, paper: Paper = "letter") -> str:
     return render_template(
         "publication.html.j2",
         publication=publication,
-        has_references=has_references,
+        contents=contents_html(publication.sections),
         section_html=SectionWriter(citations, has_references, _chart),
-        field_sources={  # as text: escaping a model asks pydantic for `__html__`, slowly
-            number: [str(ref) for ref in refs]
-            for number, refs in citations.grouped(citations.sources).items()
-        },
+        field_sources=field_sources_html(citations.grouped(citations.sources), has_references),
         edition_name=edition_name,
         long_date=long_date,
         paper=PAPER_SIZES[paper],

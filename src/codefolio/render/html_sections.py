@@ -1,6 +1,7 @@
-"""The sections of a publication's HTML page, written here rather than by a template macro:
-a page has hundreds of statements, and a macro call per block, cell and source marker cost
-more than the tags it writes. The page around them is `publication.html.j2`.
+"""The sections of a publication's HTML page, its contents list and its field-level sources,
+written here rather than by template macros: a page has hundreds of statements, and a macro
+call per block, cell, source marker and entry cost more than the tags it writes. The page
+around them is `publication.html.j2`.
 """
 
 from __future__ import annotations
@@ -103,6 +104,36 @@ class SectionWriter:
             out.append(
                 f'<p class="table-source">{text_html(line)}{self.source_mark(sources)}</p>\n'
             )
+
+
+def contents_html(sections: Iterable[Section]) -> Markup:
+    """The contents list's entries: each section linked by its id, subsections nested."""
+    out: list[str] = []
+    _contents(sections, out)
+    return Markup("".join(out))
+
+
+def _contents(sections: Iterable[Section], out: list[str]) -> None:
+    for section in sections:
+        out.append(f'<li><a href="#sec-{text_html(section.id)}">{text_html(section.title)}</a>')
+        if section.subsections:
+            out.append("<ol>")
+            _contents(section.subsections, out)
+            out.append("</ol>")
+        out.append("</li>\n")
+
+
+def field_sources_html(groups: dict[int, list[SourceRef]], linked: bool) -> Markup:
+    """The field-level sources: each reference number (linked to References when `linked`),
+    then the precise input fields and data set rows it stands for."""
+    out: list[str] = []
+    for number, refs in groups.items():
+        name = f"Reference {number}"
+        out.append(
+            f'<dt><a href="#ref-{number}">{name}</a></dt>\n' if linked else f"<dt>{name}</dt>\n"
+        )
+        out.extend(f"<dd><code>{text_html(str(ref))}</code></dd>\n" for ref in refs)
+    return Markup("".join(out))
 
 
 def text_html(text: str) -> str:

@@ -3,6 +3,7 @@ otherwise be markup, and only there, so `20.000%` and `Pub. 100-04` read as writ
 
 from __future__ import annotations
 
+import functools
 import re
 
 from codefolio.compose.citations import Citations
@@ -18,6 +19,9 @@ _ORDERED_MARKER = re.compile(r"\d{1,9}[.)](?=\s|$)")
 _MAYBE_MARKUP = re.compile(r"[*~_\\<&|`\[]")
 
 
+# Most text of a catalogue repeats from page to page (labels, titles, the sentences every
+# publication says): each distinct text is escaped once, among the most recent ones.
+@functools.lru_cache(maxsize=16384)
 def md_escape(text: str, *, cell: bool = False) -> str:
     """Escape text so that it renders as exactly these characters, on one line.
 

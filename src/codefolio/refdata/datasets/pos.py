@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from xml.etree import ElementTree
 
 from codefolio.refdata import parse
 from codefolio.refdata.datasets import Compared, DataSetSpec, Diffed, Reader, Table
@@ -28,6 +27,8 @@ def _recognizes(file: ReleaseFile) -> bool:
 
 def read_codesystem(file: ReleaseFile) -> ReleaseData:
     """Concepts of the CodeSystem: code, display (name) and definition (description)."""
+    from xml.etree import ElementTree  # only an import reads XML: a build of publications never
+
     if b"<!DOCTYPE" in file.data or b"<!ENTITY" in file.data:
         raise file.fail("declares a DOCTYPE or entities, which a FHIR CodeSystem never does")
     try:
