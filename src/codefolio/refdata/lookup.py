@@ -97,6 +97,11 @@ class ReferenceData:
     ) -> None:
         self._conn = conn
         self._conn.row_factory = sqlite3.Row
+        # One read transaction for the connection's life: outside one, SQLite takes and
+        # drops its file lock and looks for a hot journal around every query, most of a
+        # point lookup's cost. Nothing waits on that lock: the store is read-only, and a
+        # rebuild renames a new file into place.
+        self._conn.execute("BEGIN")
         self._lock = threading.Lock()
         self._known: dict[str, list[str]] = {}
         self._descriptors: list[tuple[str, str]] = []
