@@ -10,7 +10,9 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def render_json(publication: Publication) -> bytes:
-    return (publication.model_dump_json(indent=2) + "\n").encode("utf-8")
+    """The UTF-8 bytes pydantic writes, as `model_dump_json(indent=2)` would give them as
+    text, without decoding them to text and encoding them again."""
+    return publication.__pydantic_serializer__.to_json(publication, indent=2) + b"\n"
 
 
 def publication_schema() -> dict[str, Any]:
