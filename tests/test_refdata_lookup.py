@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import sqlite3
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from codefolio.errors import ReferenceDataError
-from codefolio.refdata import ReferenceData
+from codefolio.refdata import ReferenceData, lookup
 
 
 def test_hcpcs_j9306(refdata: ReferenceData) -> None:
@@ -203,3 +205,55 @@ def test_nearest_codes_of_each_kind(refdata: ReferenceData) -> None:
     assert refdata.nearest("pos", "11", limit=0) == []
     with pytest.raises(ReferenceDataError, match="unknown kind of code 'cpt'"):
         refdata.nearest("cpt", "96413")
+
+
+NAMES = ["trastuzumab", "Pembrolizumab", "interferon  alfa-2b", "in", "100%", "a_b", "é", "-"]
+
+
+def test_a_drug_is_found_in_the_same_descriptors_by_store_query_index_or_full_read(
+    refdata: ReferenceData,
+) -> None:
+    # The first names are found by a store query, later ones through the word index; both
+    # must give what reading every descriptor and applying the rule directly gives.
+    edition = refdata.edition("hcpcs")
+    every = refdata._conn.execute(
+        "SELECT code, long_description FROM hcpcs_editions WHERE edition = ? ORDER BY code",
+        (edition,),
+    ).fetchall()
+
+    def naming(ingredient: str) -> list[str]:
+        name = " ".join(ingredient.lower().split())
+        rule = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
+        return [code for code, text in every if rule.search(text.lower())]
+
+    fresh = ReferenceData.open(refdata.path.parent)
+    first = {name: [row.code for row in fresh.hcpcs_naming(name)] for name in NAMES}
+    for filler in range(10):  # past the first names: the word index answers
+        fresh.hcpcs_naming(f"no such drug {filler}")
+    assert fresh._words
+    indexed = {name: [row.code for row in fresh.hcpcs_naming(name)] for name in NAMES}
+    fresh.close()
+    expected = {name: naming(name) for name in NAMES}
+    assert first == expected == {name: indexed[name] for name in NAMES}
+    assert len(expected["trastuzumab"]) > 3 and expected["in"]
+
+
+def test_the_store_query_reads_every_descriptor_python_folds_differently() -> None:
+    # SQLite's LIKE ignores the case of ASCII letters only: a descriptor holding any other
+    # character, or a NUL, is always read so that Python folds and checks it.
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE hcpcs_editions (code, long_description, edition)")
+    descriptors = {
+        "A1": "Injection, TRASTUZUMAB, 10 mg",  # ASCII, found by LIKE
+        "A2": "Injection, \u0130nfliximab",  # dotted capital I: Python folds it to "i̇"
+        "A3": "Injection, \u212aetorolac",  # Kelvin sign: Python folds it to "k"
+        "A4": "Injection, ab\x00c trastuzumab",  # a NUL ends the text SQLite's LIKE sees
+        "A5": "Injection, 100% of a_b",  # LIKE's own wildcards, matched literally
+        "A6": "Injection, pertuzumab",  # holds none of the names
+    }
+    conn.executemany("INSERT INTO hcpcs_editions VALUES (?, ?, 'e')", list(descriptors.items()))
+    for name in ["trastuzumab", "i\u0307nfliximab", "ketorolac", "100%", "a_b", "0_o"]:
+        read = {code for code, _ in conn.execute(lookup._HOLDING, ("e", lookup.containing(name)))}
+        holding = {code for code, text in descriptors.items() if name in text.lower()}
+        assert holding <= read, name
+        assert "A6" not in read

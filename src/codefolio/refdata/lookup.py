@@ -62,6 +62,23 @@ _WORD = re.compile(r"\w+")
 # Names looked up by scanning every descriptor before the word index is built: a scan takes
 # about a millisecond, the index fifty, and a catalogue asks for thousands of names.
 _SCANS_BEFORE_INDEX = 8
+# The descriptors that may hold a name, without reading all of them (15 ms) for the first
+# names: SQLite's LIKE ignores the case of ASCII letters only, as `str.lower` folds them, so
+# a descriptor holding any other character (more bytes than characters, or a NUL) is always
+# read for Python to fold and check.
+_HOLDING = (
+    "SELECT code, long_description FROM hcpcs_editions WHERE edition = ? AND ("
+    "long_description LIKE ? ESCAPE '\\' "
+    "OR length(long_description) != length(CAST(long_description AS BLOB))) ORDER BY code"
+)
+_LIKE_BYTES = 10_000  # SQLite refuses a LIKE pattern of over 50,000 bytes
+
+
+def containing(text: str) -> str:
+    """The LIKE pattern (escaped by `\\`) of a value holding `text`, its `%` and `_` literal."""
+    return "%" + re.sub(r"[\\%_]", r"\\\g<0>", text) + "%"
+
+
 _Row = TypeVar("_Row")
 
 
@@ -244,14 +261,6 @@ class ReferenceData:
         if not name:
             return []
         if name not in self._naming:
-            if not self._descriptors:
-                with self._lock:  # two columns of every row: no dict per row
-                    rows = self._conn.execute(
-                        "SELECT code, long_description FROM hcpcs_editions "
-                        "WHERE edition = ? ORDER BY code",
-                        (self._editions["hcpcs"],),
-                    ).fetchall()
-                self._descriptors = [(code, text.lower()) for code, text in rows]
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:-[a-z]{{4}})?(?![\w-])")
             self._naming[name] = [
                 code
@@ -266,15 +275,37 @@ class ReferenceData:
         the descriptors holding the name at all)."""
         words = set(_WORD.findall(name))
         if not words:
-            return self._descriptors
+            return self._all_descriptors()
         if not self._words:
             if len(self._naming) < _SCANS_BEFORE_INDEX:  # one build asks for a name or two
-                return [(code, text) for code, text in self._descriptors if name in text]
-            for index, (_, text) in enumerate(self._descriptors):
+                return self._descriptors_holding(name)
+            for index, (_, text) in enumerate(self._all_descriptors()):
                 for word in set(_WORD.findall(text)):
                     self._words.setdefault(word, []).append(index)
         rarest = min((self._words.get(word, []) for word in words), key=len)
         return [self._descriptors[index] for index in rarest]
+
+    def _all_descriptors(self) -> list[tuple[str, str]]:
+        """Every (code, lowercase long descriptor) of the HCPCS edition, in code order."""
+        if not self._descriptors:
+            with self._lock:  # two columns of every row: no dict per row
+                rows = self._conn.execute(
+                    "SELECT code, long_description FROM hcpcs_editions "
+                    "WHERE edition = ? ORDER BY code",
+                    (self._editions["hcpcs"],),
+                ).fetchall()
+            self._descriptors = [(code, text.lower()) for code, text in rows]
+        return self._descriptors
+
+    def _descriptors_holding(self, name: str) -> list[tuple[str, str]]:
+        """The (code, lowercase descriptor) pairs holding `name`, in code order."""
+        like = containing(name)
+        if self._descriptors or len(like.encode()) > _LIKE_BYTES:
+            return [(code, text) for code, text in self._all_descriptors() if name in text]
+        with self._lock:
+            rows = self._conn.execute(_HOLDING, (self._editions["hcpcs"], like)).fetchall()
+        lowered = ((code, text.lower()) for code, text in rows)
+        return [(code, text) for code, text in lowered if name in text]
 
     @_memoized
     def modifier(self, code: str) -> Modifier | None:
