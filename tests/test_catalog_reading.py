@@ -123,3 +123,41 @@ def test_a_record_file_that_goes_missing_before_the_worker_reads_it_is_listed(
         (str(records / "J9306.yaml"), None, [f"{records / 'J9306.yaml'}: file not found"])
     ]
     assert (out / MANIFEST_NAME).is_file()
+
+
+def test_a_record_whose_worker_died_is_listed_and_keeps_its_last_good_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from codefolio.catalog import build, pool
+
+    records = copy_examples(tmp_path / "records")
+    out = tmp_path / "out"
+    build_catalog(records, out, ["md"], workers=1)
+    last_good = (out / "J9306.md").read_bytes()
+    real = build.run_files
+
+    def dying(job: pool.Job, paths: list[str], *args: object) -> object:
+        """The worker of J9306's batch dies; J9355's batch is published."""
+        dead: Future[list[pool.Outcome]] = Future()
+        dead.set_exception(BrokenProcessPool("killed"))
+        [(origin, published)] = list(real(job, [p for p in paths if "J9355" in p], *args))
+        done: Future[list[pool.Outcome]] = Future()
+        done.set_result([published])
+        batches = [[str(records / "J9306.yaml")], [origin]]
+        return pool._collect(batches, [dead, done], None, pool._file_died)
+
+    monkeypatch.setattr(build, "run_files", dying)
+    result = build_catalog(records, out, ["md", "json"], workers=1)  # new formats: all again
+    assert result.built == ["J9355"]
+    assert [(f.origin, f.code, f.problems) for f in result.failures] == [
+        (
+            str(records / "J9306.yaml"),
+            None,
+            [f"{records / 'J9306.yaml'}: the worker process died: killed"],
+        )
+    ]
+    assert (out / "J9306.md").read_bytes() == last_good
+    assert load_catalog_manifest(out).entries["J9306"].outputs.keys() == {"md"}

@@ -179,7 +179,7 @@ def run(
     futures = [
         pool.submit(_publish_batch, job, [item.record for item in batch]) for batch in batches
     ]
-    return _collect(batches, futures, progress, lambda item: item.record.code)
+    return _collect(batches, futures, progress, _record_died)
 
 
 def run_files(
@@ -194,7 +194,7 @@ def run_files(
     if pool is None:
         return _files_in_process(job, batches, progress)
     futures = [pool.submit(_publish_files, job, list(batch)) for batch in batches]
-    return _collect(batches, futures, progress, lambda path: None)
+    return _collect(batches, futures, progress, _file_died)
 
 
 def _in_process(
@@ -228,7 +228,7 @@ def _collect(
     batches: list[Sequence[T]],
     futures: list[Future[list[Outcome]]],
     progress: Progress | None,
-    code: Callable[[T], str | None],
+    died: Callable[[T, str], Outcome],
 ) -> Iterator[tuple[T, Outcome]]:
     """The outcomes of the batches handed to the pool, in the batches' order."""
     done: dict[int, list[Outcome]] = {}
@@ -240,7 +240,7 @@ def _collect(
             done[index] = future.result()
         except BrokenProcessPool as error:
             message = f"the worker process died: {error}"
-            done[index] = [_died(code(item), message) for item in batches[index]]
+            done[index] = [died(item, message) for item in batches[index]]
         while next_index in done:
             for item, outcome in zip(batches[next_index], done.pop(next_index), strict=True):
                 yield item, outcome
@@ -249,11 +249,14 @@ def _collect(
             next_index += 1
 
 
-def _died(code: str | None, message: str) -> Outcome:
-    """The outcome of a record whose worker died (its file unread, when it was to read it)."""
-    if code is None:
-        return Outcome(None, unreadable=[message])
-    return Outcome(code, error=message)
+def _record_died(item: Located, message: str) -> Outcome:
+    """The outcome of a record whose worker died."""
+    return Outcome(item.record.code, error=message)
+
+
+def _file_died(path: str, message: str) -> Outcome:
+    """The outcome of a record file whose worker died, perhaps before reading it."""
+    return Outcome(None, unreadable=[f"{path}: {message}"])
 
 
 @contextlib.contextmanager
