@@ -17,7 +17,7 @@ file within half a minute of deleting thousands costs 0.5-1.4 ms instead of abou
 deleting the last run's 21,000 files just before a build would charge that to the build.
 The same holds for anything deleted on the file system in the five minutes before a run,
 a previous `make bench` included (its temp folder holds about 95,000 files): the cold build
-then spends up to four times as long in the kernel.
+then spends several times as long in the kernel.
 The machine's load average is printed before and after: other work on the machine slows
 every figure.
 
