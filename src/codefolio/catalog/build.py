@@ -391,8 +391,8 @@ class _Taker:
                 outcome.error = f"cannot write: {error.strerror or error}"
         entry = _entry(origin, key, stamp, outcome, where)
         if outcome.error is None:
-            _remove_stale(out_dir, manifest.entries.get(entry.code), entry, result)
             previous = manifest.entries.get(entry.code)
+            _remove_stale(out_dir, previous, entry, result)
             manifest.entries[entry.code] = entry
             result.built.append(entry.code)
             # A republication lists what the editions in force changed for its code.

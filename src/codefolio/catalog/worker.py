@@ -69,14 +69,15 @@ def publish_files(job: Job, paths: list[str]) -> list[Outcome]:
             outcomes[path] = Outcome(None, unreadable=shown_problems(error.problems))
         except OSError as error:
             outcomes[path] = Outcome(None, unreadable=[f"{path}: {error.strerror}"])
+    trouble: str | None = None
     try:
         refdata = open_reference_data()
         facts = facts_keys([item.record for item in read], refdata, job.as_of)
     except Exception as error:  # a bug must not stop the build; every record says why
-        facts, trouble = {}, f"cannot be published: {type(error).__name__}: {error}"
+        trouble = f"cannot be published: {type(error).__name__}: {error}"
     for item in read:
         code = item.record.code
-        if code in facts:
+        if trouble is None:
             outcome = publish(job, item.record, item.problem, refdata)
             outcome.key = record_key(f"{job.context}\n{facts[code]}", item.record)
         else:
