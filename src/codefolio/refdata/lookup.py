@@ -91,12 +91,7 @@ def _memoized(
 
     @functools.wraps(lookup)
     def cached(self: ReferenceData, code: str) -> _Row:
-        key = (lookup.__name__, code)
-        try:
-            return self._memo[key]  # type: ignore[no-any-return]
-        except KeyError:
-            found = self._memo[key] = lookup(self, code)
-            return found
+        return self.remembered((lookup.__name__, code), lambda: lookup(self, code))
 
     return cached
 
